@@ -1,0 +1,11 @@
+namespace OrleansUploads.Abstractions;
+
+/// <summary>The unfinished uploads of one owner, so they can be listed without scanning storage.</summary>
+public interface IUploadCatalogGrain : IGrainWithStringKey
+{
+    Task AddAsync(string uploadId, CancellationToken cancellationToken = default);
+
+    Task RemoveAsync(string uploadId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<string>> GetActiveAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,40 @@
+namespace OrleansUploads.Abstractions;
+
+/// <summary>
+/// One upload: its counts, timing, state, owner and single-writer lease. Bytes never pass through
+/// it; writers store them and then report the new offset.
+/// </summary>
+public interface IUploadGrain : IGrainWithStringKey
+{
+    Task<UploadStatus> CreateAsync(UploadCreation creation, CancellationToken cancellationToken = default);
+
+    /// <summary>The current status, or null when no upload has this id.</summary>
+    Task<UploadStatus?> GetStatusAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Grants the lease to a writer starting at <paramref name="offset"/>. A writer already attached is
+    /// told to stop first and keeps what it stored; this call waits until it let go.
+    /// </summary>
+    Task<LeaseGrant> AcquireLeaseAsync(long offset, IUploadWriter writer, CancellationToken cancellationToken = default);
+
+    /// <summary>Tells the grain that storage holds every byte up to <paramref name="offset"/>.</summary>
+    Task<WriteVerdict> ReportStoredAsync(Guid leaseId, long offset, CancellationToken cancellationToken = default);
+
+    /// <summary>The writer is done (for now) with everything up to <paramref name="offset"/> stored.</summary>
+    Task<UploadStatus> ReleaseLeaseAsync(Guid leaseId, long offset, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The writer stored the last byte. For uploads without a declared size, <paramref name="offset"/>
+    /// becomes the size.
+    /// </summary>
+    Task<UploadStatus> CompleteAsync(Guid leaseId, long offset, string sha256, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks the upload failed for good, for example because stored bytes went missing.</summary>
+    Task<UploadStatus> FailAsync(string error, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Cancels: refuses every later write, stops the writer in flight and waits until it let go, so
+    /// the caller can delete the stored bytes. Returns null when no upload has this id.
+    /// </summary>
+    Task<UploadStatus?> CancelAsync(CancellationToken cancellationToken = default);
+}

@@ -1,0 +1,13 @@
+using Orleans.Concurrency;
+
+namespace OrleansUploads.Abstractions;
+
+/// <summary>
+/// The request that holds an upload's lease, as the grain sees it. The grain calls it to stop a
+/// transfer at once, wherever in the cluster that request runs, instead of waiting for its next report.
+/// </summary>
+public interface IUploadWriter : IGrainObserver
+{
+    [OneWay]
+    Task StopWriting(StopReason reason);
+}

@@ -1,0 +1,11 @@
+namespace OrleansUploads.Abstractions;
+
+/// <summary>The grain's answer to a request that wants to write.</summary>
+/// <param name="LeaseId">Set when the lease was granted; the writer quotes it on every report.</param>
+/// <param name="Refusal">Why writing is refused; null when granted.</param>
+/// <param name="Status">The upload as it stands, with the committed offset the writer must start from.</param>
+[GenerateSerializer, Immutable]
+public sealed record LeaseGrant(
+    [property: Id(0)] Guid? LeaseId,
+    [property: Id(1)] WriteRefusal? Refusal,
+    [property: Id(2)] UploadStatus? Status);

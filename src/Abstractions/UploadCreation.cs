@@ -1,0 +1,12 @@
+namespace OrleansUploads.Abstractions;
+
+/// <summary>What a client declares when it creates an upload.</summary>
+/// <param name="TotalBytes">The declared size; null when the client streams without one (multipart).</param>
+/// <param name="Metadata">The tus <c>Upload-Metadata</c> header exactly as sent, echoed back on HEAD.</param>
+[GenerateSerializer, Immutable]
+public sealed record UploadCreation(
+    [property: Id(0)] long? TotalBytes,
+    [property: Id(1)] string? FileName,
+    [property: Id(2)] string? ContentType,
+    [property: Id(3)] string? Metadata,
+    [property: Id(4)] string Owner);

@@ -1,0 +1,22 @@
+namespace OrleansUploads.Abstractions;
+
+/// <summary>Where an upload is in its life. Terminal states never change again.</summary>
+public enum UploadState
+{
+    /// <summary>Declared, no writer has attached yet.</summary>
+    Created,
+
+    /// <summary>A writer holds the lease and bytes are arriving.</summary>
+    Uploading,
+
+    /// <summary>Incomplete and no writer attached: resumable from the committed offset.</summary>
+    Paused,
+
+    Completed,
+    Cancelled,
+
+    /// <summary>Stored bytes were lost or could not be finished; nothing more is accepted.</summary>
+    Failed,
+
+    Expired,
+}

@@ -1,0 +1,33 @@
+namespace OrleansUploads.Abstractions;
+
+/// <summary>
+/// Everything a client may know about one upload. The status query, the tus HEAD and every
+/// progress event carry this same record, so all of them agree on the figures.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record UploadStatus(
+    [property: Id(0)] string Id,
+    [property: Id(1)] string? FileName,
+    [property: Id(2)] string? ContentType,
+    [property: Id(3)] UploadState State,
+    [property: Id(4)] long BytesReceived,
+    [property: Id(5)] long? TotalBytes,
+    [property: Id(6)] double BytesPerSecond,
+    [property: Id(7)] double? EtaSeconds,
+    [property: Id(8)] DateTimeOffset CreatedAt,
+    [property: Id(9)] DateTimeOffset? StartedAt,
+    [property: Id(10)] DateTimeOffset? LastByteAt,
+    [property: Id(11)] DateTimeOffset? CompletedAt,
+    [property: Id(12)] string? Sha256,
+    [property: Id(13)] string? Error,
+    [property: Id(14)] string Owner,
+    [property: Id(15)] string? Metadata)
+{
+    /// <summary>Share of the declared size that is committed; null while the size is not known yet.</summary>
+    public double? Percentage => TotalBytes switch
+    {
+        null => null,
+        0 => 100,
+        var total => Math.Round(100.0 * BytesReceived / total.Value, 2),
+    };
+}

@@ -1,0 +1,13 @@
+namespace OrleansUploads.Abstractions;
+
+/// <summary>Why the grain refuses to let a request write.</summary>
+public enum WriteRefusal
+{
+    NotFound,
+
+    /// <summary>The request's offset is not the committed offset.</summary>
+    OffsetMismatch,
+
+    /// <summary>The upload is cancelled, completed, failed or expired.</summary>
+    Finished,
+}

@@ -1,0 +1,47 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using OrleansUploads.Api.Apis;
+using OrleansUploads.Api.Storage;
+using OrleansUploads.Api.Tus;
+using OrleansUploads.Api.Uploads;
+using OrleansUploads.Silo;
+
+namespace OrleansUploads.Api.Hosting;
+
+public static class UploadsHosting
+{
+    public const string UploadsPath = "/api/uploads";
+
+    /// <summary>The API with its co-hosted silo, file storage and JSON conventions.</summary>
+    public static WebApplicationBuilder AddUploads(this WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        builder.UseOrleans(silo => silo.AddUploadGrains(configuration));
+
+        // Upload size is enforced by the protocol (Tus-Max-Size), not by Kestrel's 30 MB default.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+
+        var filesFolder = Path.Combine(UploadSiloConfiguration.DataFolder(configuration), "files");
+        builder.Services.AddSingleton<IUploadStore>(new FileUploadStore(filesFolder));
+        builder.Services.Configure<UploadApiOptions>(configuration.GetSection(UploadApiOptions.Section));
+        builder.Services.AddSingleton<ChunkReceiver>();
+        builder.Services.AddSingleton<UploadCancellation>();
+        builder.Services.AddProblemDetails();
+        builder.Services.ConfigureHttpJsonOptions(json => UseUploadJson(json.SerializerOptions));
+        return builder;
+    }
+
+    /// <summary>camelCase names and lowercase state names, the same for HTTP and the hub.</summary>
+    public static void UseUploadJson(JsonSerializerOptions options) =>
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+
+    public static WebApplication MapUploads(this WebApplication app)
+    {
+        app.UseTusProtocol(UploadsPath);
+        app.UseRouting();
+        var uploads = app.MapGroup(UploadsPath);
+        uploads.MapTusApi();
+        uploads.MapStatusApi();
+        return app;
+    }
+}

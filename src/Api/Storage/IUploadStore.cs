@@ -1,0 +1,23 @@
+namespace OrleansUploads.Api.Storage;
+
+/// <summary>The data plane: where an upload's bytes live. Ids are opaque to it and never come from clients' file names.</summary>
+public interface IUploadStore
+{
+    Task CreateAsync(string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>How many bytes are stored, or null when nothing is stored under this id.</summary>
+    Task<long?> GetLengthAsync(string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens the upload for writing at <paramref name="offset"/>, dropping anything stored beyond it
+    /// (bytes a crashed or rejected writer left behind that were never committed).
+    /// </summary>
+    Task<Stream> OpenAppendAsync(string uploadId, long offset, CancellationToken cancellationToken);
+
+    /// <summary>Cuts stored bytes back to <paramref name="length"/>, discarding a rejected chunk.</summary>
+    Task TruncateAsync(string uploadId, long length, CancellationToken cancellationToken);
+
+    Task<Stream> OpenReadAsync(string uploadId, CancellationToken cancellationToken);
+
+    Task DeleteAsync(string uploadId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,37 @@
+namespace OrleansUploads.Api.Tus;
+
+/// <summary>The tus 1.0 vocabulary this server speaks.</summary>
+public static class TusHeaders
+{
+    public const string Version = "1.0.0";
+    public const string Extensions = "creation,creation-with-upload,termination,checksum";
+    public const string ChecksumAlgorithms = "sha1,sha256,md5";
+    public const string OffsetContentType = "application/offset+octet-stream";
+
+    public const string TusResumable = "Tus-Resumable";
+    public const string TusVersion = "Tus-Version";
+    public const string TusExtension = "Tus-Extension";
+    public const string TusMaxSize = "Tus-Max-Size";
+    public const string TusChecksumAlgorithm = "Tus-Checksum-Algorithm";
+    public const string UploadOffset = "Upload-Offset";
+    public const string UploadLength = "Upload-Length";
+    public const string UploadDeferLength = "Upload-Defer-Length";
+    public const string UploadMetadata = "Upload-Metadata";
+    public const string UploadChecksum = "Upload-Checksum";
+    public const string MethodOverride = "X-HTTP-Method-Override";
+
+    /// <summary>Status code of the checksum extension for a chunk whose checksum does not match.</summary>
+    public const int ChecksumMismatch = 460;
+
+    /// <summary>
+    /// Parses an offset or length: plain decimal digits only, as the protocol defines them
+    /// (no sign, no spaces, no exponent) and within a 64-bit signed range.
+    /// </summary>
+    public static bool TryParseSize(string? text, out long value)
+    {
+        value = 0;
+        return text is { Length: > 0 and <= 19 }
+            && text.All(char.IsAsciiDigit)
+            && long.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out value);
+    }
+}

@@ -1,0 +1,39 @@
+using OrleansUploads.Abstractions;
+using OrleansUploads.Api.Uploads;
+
+namespace OrleansUploads.Api.Tus;
+
+/// <summary>The tus status codes for each way storing a chunk can end, in one place.</summary>
+public static class TusResults
+{
+    public static IResult ForChunk(HttpContext context, ChunkOutcome outcome)
+    {
+        if (outcome.Status is { } status && outcome.Result is ChunkResult.Stored or ChunkResult.Completed or ChunkResult.OffsetMismatch)
+        {
+            context.Response.Headers[TusHeaders.UploadOffset] = status.BytesReceived.ToString();
+        }
+
+        return outcome.Result switch
+        {
+            ChunkResult.Stored or ChunkResult.Completed => TypedResults.NoContent(),
+            ChunkResult.NotFound => NotFound(),
+            ChunkResult.Finished => ForFinished(outcome.Status!),
+            ChunkResult.OffsetMismatch => Problem(StatusCodes.Status409Conflict, "Upload-Offset does not match the upload's offset; ask with HEAD and resume from there."),
+            ChunkResult.ChecksumMismatch => Problem(TusHeaders.ChecksumMismatch, "The chunk does not match its Upload-Checksum and was discarded."),
+            ChunkResult.TooLarge => Problem(StatusCodes.Status413PayloadTooLarge, "The body runs past the upload's declared size; the chunk was discarded."),
+            ChunkResult.Superseded => Problem(StatusCodes.Status409Conflict, "A newer request for this upload took over; what this one stored is kept."),
+            ChunkResult.Cancelled => Problem(StatusCodes.Status410Gone, "The upload was cancelled."),
+            ChunkResult.DataLost => Problem(StatusCodes.Status410Gone, outcome.Status?.Error ?? "Stored data was lost."),
+            _ => Problem(StatusCodes.Status400BadRequest, "The request body ended early; what arrived is kept."),
+        };
+    }
+
+    /// <summary>An upload that takes no more bytes: gone if cancelled, failed or expired; forbidden to extend if complete.</summary>
+    public static IResult ForFinished(UploadStatus status) => status.State == UploadState.Completed
+        ? Problem(StatusCodes.Status403Forbidden, "The upload is already complete.")
+        : Problem(StatusCodes.Status410Gone, $"The upload is {status.State.ToString().ToLowerInvariant()}.");
+
+    public static IResult NotFound() => Problem(StatusCodes.Status404NotFound, "No upload has this id.");
+
+    public static IResult Problem(int status, string detail) => TypedResults.Problem(detail, statusCode: status);
+}

@@ -1,0 +1,28 @@
+using OrleansUploads.Abstractions;
+using OrleansUploads.Api.Storage;
+
+namespace OrleansUploads.Api.Uploads;
+
+/// <summary>
+/// Cancelling an upload, for every door that offers it (tus DELETE, the hub). The grain stops the
+/// writer wherever it runs and waits for it to let go, so the bytes can be deleted safely after.
+/// </summary>
+public sealed class UploadCancellation(IGrainFactory grains, IUploadStore store)
+{
+    /// <returns>The upload's status afterwards, or null when no upload has this id.</returns>
+    public async Task<UploadStatus?> CancelAsync(string uploadId, CancellationToken cancellationToken)
+    {
+        if (!UploadId.IsValid(uploadId))
+        {
+            return null;
+        }
+
+        var status = await grains.GetGrain<IUploadGrain>(uploadId).CancelAsync(cancellationToken);
+        if (status?.State == UploadState.Cancelled)
+        {
+            await store.DeleteAsync(uploadId, cancellationToken);
+        }
+
+        return status;
+    }
+}

@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Options;
+using OrleansUploads.Api.Storage;
+
+namespace OrleansUploads.Api.Uploads;
+
+/// <summary>What the upload endpoints need, bundled for <c>[AsParameters]</c>.</summary>
+public sealed record UploadServices(
+    IGrainFactory Grains,
+    IUploadStore Store,
+    ChunkReceiver Receiver,
+    UploadCancellation Cancellation,
+    IOptions<UploadApiOptions> Options);

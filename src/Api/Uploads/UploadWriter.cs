@@ -1,0 +1,25 @@
+using OrleansUploads.Abstractions;
+
+namespace OrleansUploads.Api.Uploads;
+
+/// <summary>
+/// A request that holds an upload's lease, reachable by the grain as an observer: when the grain
+/// says stop, the body read in flight is cancelled at once rather than at the next report.
+/// </summary>
+internal sealed class UploadWriter : IUploadWriter, IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    public StopReason? Reason { get; private set; }
+
+    public CancellationToken Stopping => _stop.Token;
+
+    public Task StopWriting(StopReason reason)
+    {
+        Reason ??= reason;
+        _stop.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public void Dispose() => _stop.Dispose();
+}

@@ -1,0 +1,34 @@
+using OrleansUploads.Abstractions;
+
+namespace OrleansUploads.Grains;
+
+[GenerateSerializer]
+public sealed class UploadCatalogState
+{
+    [Id(0)] public HashSet<string> Active { get; set; } = [];
+}
+
+/// <summary>Keeps the ids of one owner's unfinished uploads; the uploads add and remove themselves.</summary>
+public sealed class UploadCatalogGrain(
+    [PersistentState("catalog", UploadStreams.UploadStore)] IPersistentState<UploadCatalogState> state)
+    : Grain, IUploadCatalogGrain
+{
+    public async Task AddAsync(string uploadId, CancellationToken cancellationToken = default)
+    {
+        if (state.State.Active.Add(uploadId))
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    public async Task RemoveAsync(string uploadId, CancellationToken cancellationToken = default)
+    {
+        if (state.State.Active.Remove(uploadId))
+        {
+            await state.WriteStateAsync(cancellationToken);
+        }
+    }
+
+    public Task<IReadOnlyList<string>> GetActiveAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>([.. state.State.Active]);
+}

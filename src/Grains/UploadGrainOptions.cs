@@ -1,0 +1,19 @@
+namespace OrleansUploads.Grains;
+
+/// <summary>Timing of the upload grain, bound from the <c>Uploads</c> configuration section.</summary>
+public sealed class UploadGrainOptions
+{
+    public const string Section = "Uploads";
+
+    /// <summary>Progress events go out at most this often while bytes arrive; state changes go out at once.</summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>
+    /// How long a new writer waits for the writer it displaces to let go. A writer whose process died
+    /// never answers, so after this the lease is taken without it.
+    /// </summary>
+    public TimeSpan LeaseTakeoverTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How quickly the reported speed follows changes; shorter is jumpier.</summary>
+    public TimeSpan SpeedSmoothing { get; set; } = TimeSpan.FromSeconds(2);
+}

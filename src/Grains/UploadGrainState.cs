@@ -1,0 +1,23 @@
+using OrleansUploads.Abstractions;
+
+namespace OrleansUploads.Grains;
+
+/// <summary>What an upload grain persists. <see cref="BytesReceived"/> is the committed offset.</summary>
+[GenerateSerializer]
+public sealed class UploadGrainState
+{
+    [Id(0)] public bool Exists { get; set; }
+    [Id(1)] public long? TotalBytes { get; set; }
+    [Id(2)] public string? FileName { get; set; }
+    [Id(3)] public string? ContentType { get; set; }
+    [Id(4)] public string? Metadata { get; set; }
+    [Id(5)] public string Owner { get; set; } = "";
+    [Id(6)] public UploadState State { get; set; }
+    [Id(7)] public long BytesReceived { get; set; }
+    [Id(8)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(9)] public DateTimeOffset? StartedAt { get; set; }
+    [Id(10)] public DateTimeOffset? LastByteAt { get; set; }
+    [Id(11)] public DateTimeOffset? CompletedAt { get; set; }
+    [Id(12)] public string? Sha256 { get; set; }
+    [Id(13)] public string? Error { get; set; }
+}

@@ -1,0 +1,36 @@
+using OrleansUploads.Abstractions;
+
+namespace OrleansUploads.Grains;
+
+/// <summary>The single request allowed to write an upload. Lives only in the grain's memory.</summary>
+internal sealed class WriterLease(Guid id, IUploadWriter writer)
+{
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Guid Id { get; } = id;
+
+    public bool StopRequested { get; private set; }
+
+    public void RequestStop(StopReason reason)
+    {
+        StopRequested = true;
+        // One-way: a writer whose process is gone must not hold up the grain.
+        _ = writer.StopWriting(reason);
+    }
+
+    public void MarkReleased() => _released.TrySetResult();
+
+    /// <summary>True when the writer let go in time; false when it never answered.</summary>
+    public async Task<bool> WaitReleasedAsync(TimeSpan timeout)
+    {
+        try
+        {
+            await _released.Task.WaitAsync(timeout);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Configuration;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
+using OrleansUploads.Abstractions;
+using OrleansUploads.Grains;
+
+namespace OrleansUploads.Silo;
+
+/// <summary>How a silo hosts upload grains; shared by the silo host and the API's co-hosted silo.</summary>
+public static class UploadSiloConfiguration
+{
+    public static ISiloBuilder AddUploadGrains(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+
+        var grainsFolder = Path.Combine(DataFolder(configuration), "grains");
+        silo.Services.AddGrainStorage(UploadStreams.UploadStore, (services, _) => EmbeddedStore(services, grainsFolder));
+        silo.Services.AddGrainStorage(UploadStreams.PubSubStore, (services, _) => EmbeddedStore(services, grainsFolder));
+
+        silo.AddMemoryStreams(UploadStreams.Provider, streams => streams.ConfigurePullingAgent(agent => agent.Configure(options =>
+        {
+            // Progress latency is bounded by how often agents look at their queues (100 ms by default).
+            options.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10);
+        })));
+
+        silo.Services.Configure<UploadGrainOptions>(configuration.GetSection(UploadGrainOptions.Section));
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        return silo;
+    }
+
+    /// <summary>Where uploads keep their bytes and, in the embedded mode, their grain state.</summary>
+    public static string DataFolder(IConfiguration configuration) =>
+        Path.GetFullPath(configuration["Storage:DataPath"] ?? "data");
+
+    private static FileGrainStorage EmbeddedStore(IServiceProvider services, string folder) =>
+        new(folder, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()));
+}
