@@ -148,12 +148,15 @@ public static class TusApi
         }
 
         // Refuse what is wrong before taking the lease, so a writer in flight is not disturbed.
+        if (status.State.IsTerminal())
+        {
+            return TusResults.ForFinished(status);
+        }
+
         if (offset != status.BytesReceived && status.State != UploadState.Uploading)
         {
             context.Response.Headers[TusHeaders.UploadOffset] = status.BytesReceived.ToString();
-            return status.State.IsTerminal()
-                ? TusResults.ForFinished(status)
-                : TusResults.Problem(StatusCodes.Status409Conflict, "Upload-Offset does not match the upload's offset; ask with HEAD and resume from there.");
+            return TusResults.Problem(StatusCodes.Status409Conflict, "Upload-Offset does not match the upload's offset; ask with HEAD and resume from there.");
         }
 
         if (status.TotalBytes is { } total && offset + (request.ContentLength ?? 0) > total)

@@ -62,7 +62,25 @@ public sealed class ChunkReceiver(IGrainFactory grains, IUploadStore store, IOpt
             {
                 while (!stopped)
                 {
-                    var read = await request.Body.ReadAsync(stopping.Token);
+                    var pending = request.Body.ReadAsync(stopping.Token);
+                    if (!pending.IsCompleted && hash is null && position > reported)
+                    {
+                        // The client paused mid-body: commit what is stored rather than hold it back.
+                        var waiting = pending.AsTask();
+                        pending = new ValueTask<ReadResult>(waiting);
+                        if (await Task.WhenAny(waiting, Task.Delay(_reportInterval, stopping.Token)) != waiting)
+                        {
+                            stopped = await ReportAsync(grain, leaseId, file, position);
+                            reported = position;
+                            lastReport = Stopwatch.GetTimestamp();
+                            if (stopped)
+                            {
+                                break;
+                            }
+                        }
+                    }
+
+                    var read = await pending;
                     var buffer = read.Buffer;
                     if (position + buffer.Length > limit)
                     {
@@ -88,8 +106,7 @@ public sealed class ChunkReceiver(IGrainFactory grains, IUploadStore store, IOpt
                     // A chunk with a checksum commits nothing until it is verified whole.
                     if (hash is null && position > reported && Stopwatch.GetElapsedTime(lastReport) >= _reportInterval)
                     {
-                        await file.FlushAsync(CancellationToken.None);
-                        stopped = await grain.ReportStoredAsync(leaseId, position, CancellationToken.None) == WriteVerdict.Stop;
+                        stopped = await ReportAsync(grain, leaseId, file, position);
                         reported = position;
                         lastReport = Stopwatch.GetTimestamp();
                     }
@@ -124,6 +141,13 @@ public sealed class ChunkReceiver(IGrainFactory grains, IUploadStore store, IOpt
         }
 
         return new ChunkOutcome(ChunkResult.Stored, await grain.ReleaseLeaseAsync(leaseId, position, CancellationToken.None));
+    }
+
+    /// <summary>Flushes to storage first, so the grain never commits bytes storage does not hold; true means stop.</summary>
+    private static async Task<bool> ReportAsync(IUploadGrain grain, Guid leaseId, Stream file, long position)
+    {
+        await file.FlushAsync(CancellationToken.None);
+        return await grain.ReportStoredAsync(leaseId, position, CancellationToken.None) == WriteVerdict.Stop;
     }
 
     private ChunkResult StopResult(UploadWriter writer, bool stoppedByGrain, UploadStatus released)

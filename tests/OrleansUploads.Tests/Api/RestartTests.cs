@@ -1,0 +1,32 @@
+using System.Net;
+using OrleansUploads.Tests.Infrastructure;
+using static OrleansUploads.Tests.Infrastructure.TusRequests;
+
+namespace OrleansUploads.Tests.Api;
+
+/// <summary>The one-command service killed mid-upload and started again, as a user's machine would.</summary>
+public sealed class RestartTests
+{
+    [Fact]
+    public async Task A_service_killed_mid_upload_restarts_and_the_client_resumes_to_a_byte_identical_file()
+    {
+        await using var service = await UploadService.StartAsync();
+        using var client = service.CreateClient();
+        var data = RandomBytes(8 << 20);
+        var location = await client.CreateAsync(data.Length);
+        await using var patch = await StalledPatch.StartAsync(service.BaseAddress, location, 0, data.Length, data.AsMemory(0, 3 << 20));
+        var before = await Eventually.UntilAsync(() => client.StatusAsync(location), s => s.BytesReceived > 0, TimeSpan.FromSeconds(20), "bytes to be committed");
+
+        await service.KillAsync();
+        await service.RestartAsync();
+
+        var offset = await client.OffsetAsync(location);
+        Assert.InRange(offset, before.BytesReceived, 3 << 20);
+        Assert.Equal("paused", (await client.StatusAsync(location)).State);
+        using var resumed = await client.PatchAsync(location, offset, data[(int)offset..]);
+        Assert.Equal(HttpStatusCode.NoContent, resumed.StatusCode);
+        var status = await client.StatusAsync(location);
+        Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
+        Assert.Equal(data, await File.ReadAllBytesAsync(service.StoredFile(IdOf(location))));
+    }
+}

@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using OrleansUploads.Tests.Infrastructure;
+using static OrleansUploads.Tests.Infrastructure.TusRequests;
+
+namespace OrleansUploads.Tests.Api;
+
+[Collection(ServiceCollection.Name)]
+public sealed class StatusTests(ServiceFixture fixture)
+{
+    private readonly HttpClient _client = fixture.CreateClient();
+
+    [Fact]
+    public async Task Status_reports_counts_timing_and_the_files_hash()
+    {
+        var data = RandomBytes(10_000);
+        var location = await _client.CreateAsync(data.Length, $"filename {Convert.ToBase64String("a.bin"u8.ToArray())}");
+        await _client.PatchAsync(location, 0, data[..4000]);
+
+        var partial = await _client.StatusAsync(location);
+        Assert.Equal(("paused", 4000L, 10_000L, 40.0), (partial.State, partial.BytesReceived, partial.TotalBytes, partial.Percentage));
+        Assert.NotNull(partial.StartedAt);
+        Assert.Null(partial.CompletedAt);
+        Assert.Null(partial.Sha256);
+
+        await _client.PatchAsync(location, 4000, data[4000..]);
+        var done = await _client.StatusAsync(location);
+        Assert.Equal(("completed", 10_000L, 100.0, Sha256(data)), (done.State, done.BytesReceived, done.Percentage, done.Sha256));
+        Assert.True(done.CompletedAt >= done.StartedAt && done.StartedAt >= done.CreatedAt);
+        Assert.Null(done.Error);
+    }
+
+    [Fact]
+    public async Task Unknown_ids_are_404_with_problem_details()
+    {
+        foreach (var id in new[] { "0123456789abcdef0123456789abcdef", "nope", "..%2Fgrains" })
+        {
+            using var response = await _client.GetAsync($"/api/uploads/{id}");
+            Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task Active_list_holds_unfinished_uploads_only()
+    {
+        var unfinished = await _client.CreateAsync(10);
+        var finished = await _client.CreateAsync(1);
+        await _client.PatchAsync(finished, 0, [42]);
+
+        var active = await _client.GetFromJsonAsync<UploadStatusView[]>("/api/uploads?state=active", Json);
+
+        Assert.Contains(active!, s => s.Id == IdOf(unfinished));
+        Assert.DoesNotContain(active!, s => s.Id == IdOf(finished));
+        using var other = await _client.GetAsync("/api/uploads?state=everything");
+        Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Content_downloads_a_completed_file_under_its_safely_encoded_name()
+    {
+        var name = "../../etc/passwd \"quoted\" ünïcode.txt";
+        var data = RandomBytes(300);
+        var location = await _client.CreateAsync(data.Length, $"filename {Convert.ToBase64String(Encoding.UTF8.GetBytes(name))}");
+        using var incomplete = await _client.GetAsync(location + "/content");
+        await _client.PatchAsync(location, 0, data);
+
+        using var response = await _client.GetAsync(location + "/content");
+
+        Assert.Equal(HttpStatusCode.Conflict, incomplete.StatusCode);
+        Assert.Equal(data, await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal("nosniff", response.Headers.GetValues("X-Content-Type-Options").Single());
+        var disposition = response.Content.Headers.ContentDisposition!;
+        Assert.Equal("attachment", disposition.DispositionType);
+        Assert.Equal(name, disposition.FileNameStar);
+        Assert.DoesNotContain(Directory.EnumerateFiles(fixture.Service.DataPath, "*", SearchOption.AllDirectories), f => f.Contains("passwd"));
+    }
+
+    [Fact]
+    public async Task Multipart_form_upload_is_streamed_tracked_and_answered_with_its_status()
+    {
+        var data = RandomBytes(3_000_000);
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(data), "file", "big.iso" } };
+        form.First().Headers.ContentType = new MediaTypeHeaderValue("application/x-iso9660-image");
+
+        using var response = await _client.PostAsync("/api/uploads", form);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var status = (await response.Content.ReadFromJsonAsync<UploadStatusView>(Json))!;
+        Assert.Equal(("big.iso", "application/x-iso9660-image", "completed", 3_000_000L, Sha256(data)),
+            (status.FileName, status.ContentType, status.State, status.TotalBytes, status.Sha256));
+        Assert.Equal(status, await _client.StatusAsync(response.Headers.Location!.ToString()));
+        Assert.Equal(data, await _client.GetByteArrayAsync(response.Headers.Location + "/content"));
+    }
+
+    [Fact]
+    public async Task Multipart_form_without_a_file_is_400()
+    {
+        using var form = new MultipartFormDataContent { { new StringContent("hello"), "note" } };
+
+        using var response = await _client.PostAsync("/api/uploads", form);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+    }
+}

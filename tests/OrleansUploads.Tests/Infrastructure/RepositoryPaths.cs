@@ -1,0 +1,27 @@
+namespace OrleansUploads.Tests.Infrastructure;
+
+/// <summary>Finds the repository and the build outputs the tests start as real processes.</summary>
+public static class RepositoryPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>Debug or Release: whatever the tests themselves were built as.</summary>
+    private static string Configuration => new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name;
+
+    public static string ApiAssembly => Path.Combine(Root, "src", "Api", "bin", Configuration, "net10.0", "OrleansUploads.Api.dll");
+
+    public static string Interop => Path.Combine(Root, "tests", "interop");
+
+    private static string FindRoot()
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "OrleansUploads.sln")))
+            {
+                return folder.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("OrleansUploads.sln not found above " + AppContext.BaseDirectory);
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace OrleansUploads.Tests.Infrastructure;
+
+/// <summary>
+/// The real service (<c>src/Api</c> with its co-hosted silo) as a child process on 127.0.0.1, with
+/// its own data folder and ports. Wrapped in <c>timeout</c> so it can never outlive a crashed test run.
+/// </summary>
+public sealed class UploadService : IAsyncDisposable
+{
+    private readonly string[] _settings;
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    private UploadService(string dataPath, int httpPort, string[] settings)
+    {
+        DataPath = dataPath;
+        HttpPort = httpPort;
+        _settings = settings;
+    }
+
+    public string DataPath { get; }
+    public int HttpPort { get; }
+    public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("Not running.");
+    public string Output { get { lock (_output) { return _output.ToString(); } } }
+
+    public string StoredFile(string uploadId) => Path.Combine(DataPath, "files", uploadId);
+
+    public static async Task<UploadService> StartAsync(params string[] settings)
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), "orleans-uploads-tests", Guid.NewGuid().ToString("N"));
+        var service = new UploadService(dataPath, FreePort.Next(), [
+            $"--Orleans:SiloPort={FreePort.Next()}", $"--Orleans:GatewayPort={FreePort.Next()}", .. settings]);
+        await service.RestartAsync();
+        return service;
+    }
+
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+
+    /// <summary>Starts the process (again, after a kill) on the same data folder and ports.</summary>
+    public async Task RestartAsync()
+    {
+        var start = new ProcessStartInfo("timeout", ["-s", "KILL", "900", "dotnet", RepositoryPaths.ApiAssembly,
+            $"--urls=http://127.0.0.1:{HttpPort}", $"--Storage:DataPath={DataPath}", "--Logging:LogLevel:Default=Warning", .. _settings])
+        {
+            WorkingDirectory = Path.GetDirectoryName(RepositoryPaths.ApiAssembly)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, line) => Append(line.Data);
+        _process.ErrorDataReceived += (_, line) => Append(line.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var client = CreateClient();
+        await Eventually.UntilAsync(
+            async () => _process.HasExited ? throw new InvalidOperationException("Service exited:\n" + Output) : await IsReadyAsync(client),
+            ready => ready, TimeSpan.FromSeconds(60), "the service to answer");
+    }
+
+    /// <summary>SIGKILL, as a crash would: nothing gets to flush or say goodbye.</summary>
+    public async Task KillAsync()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process?.Dispose();
+        try
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    private static async Task<bool> IsReadyAsync(HttpClient client)
+    {
+        try
+        {
+            using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/api/uploads"));
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_output)
+            {
+                _output.AppendLine(line);
+            }
+        }
+    }
+}
