@@ -46,7 +46,10 @@ public static class TusRequests
     }
 
     public static async Task<HttpResponseMessage> PatchAsync(this HttpClient client, string location, long offset, byte[] body) =>
-        await client.SendAsync(Patch(location, offset, new ByteArrayContent(body)));
+        await client.PatchAsync(location, offset, new ByteArrayContent(body));
+
+    public static async Task<HttpResponseMessage> PatchAsync(this HttpClient client, string location, long offset, HttpContent body) =>
+        await client.SendAsync(Patch(location, offset, body));
 
     public static async Task<long> OffsetAsync(this HttpClient client, string location)
     {

@@ -23,7 +23,9 @@ public sealed class UploadService : IAsyncDisposable
     public string DataPath { get; }
     public int HttpPort { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
-    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("Not running.");
+    /// <summary>The service's own process (the child of the <c>timeout</c> wrapper).</summary>
+    public int ServiceProcessId =>
+        int.Parse(File.ReadAllText($"/proc/{_process?.Id}/task/{_process?.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]);
     public string Output { get { lock (_output) { return _output.ToString(); } } }
 
     public string StoredFile(string uploadId) => Path.Combine(DataPath, "files", uploadId);

@@ -1,0 +1,142 @@
+using Orleans.Streams;
+using OrleansUploads.Abstractions;
+
+namespace OrleansUploads.Tests.Grains;
+
+[Collection(GrainClusterCollection.Name)]
+public sealed class UploadGrainTests(GrainClusterFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task A_new_writer_takes_the_lease_over_after_the_old_one_lets_go_with_what_it_stored()
+    {
+        var grain = await CreateAsync(1000);
+        var (oldWriter, oldReference) = Writer();
+        var oldLease = (await grain.AcquireLeaseAsync(0, oldReference)).LeaseId!.Value;
+        Assert.Equal(WriteVerdict.Continue, await grain.ReportStoredAsync(oldLease, 100));
+        // The old writer, told to stop, hands in the bytes it stored since its last report.
+        oldWriter.OnStop = _ => grain.ReleaseLeaseAsync(oldLease, 150);
+
+        var (_, newReference) = Writer();
+        var takeover = await grain.AcquireLeaseAsync(150, newReference).WaitAsync(Patience);
+
+        Assert.Equal(StopReason.Superseded, await oldWriter.Stopped.WaitAsync(Patience));
+        Assert.NotNull(takeover.LeaseId);
+        Assert.Equal((UploadState.Uploading, 150L), (takeover.Status!.State, takeover.Status.BytesReceived));
+        Assert.Equal(WriteVerdict.Stop, await grain.ReportStoredAsync(oldLease, 200));
+        Assert.Equal(WriteVerdict.Continue, await grain.ReportStoredAsync(takeover.LeaseId!.Value, 200));
+    }
+
+    [Fact]
+    public async Task A_writer_that_never_answers_loses_the_lease_after_the_takeover_timeout()
+    {
+        var grain = await CreateAsync(1000);
+        var (_, silentReference) = Writer();
+        var silentLease = (await grain.AcquireLeaseAsync(0, silentReference)).LeaseId!.Value;
+        await grain.ReportStoredAsync(silentLease, 10);
+        await grain.ReleaseLeaseAsync(silentLease, 10);
+        silentLease = (await grain.AcquireLeaseAsync(10, silentReference)).LeaseId!.Value;
+
+        var (_, newReference) = Writer();
+        var takeover = await grain.AcquireLeaseAsync(10, newReference).WaitAsync(Patience);
+
+        Assert.NotNull(takeover.LeaseId);
+        Assert.Equal(10, takeover.Status!.BytesReceived);
+    }
+
+    [Fact]
+    public async Task The_committed_offset_never_moves_back_nor_past_the_declared_size()
+    {
+        var grain = await CreateAsync(100);
+        var (_, reference) = Writer();
+        var lease = (await grain.AcquireLeaseAsync(0, reference)).LeaseId!.Value;
+        await grain.ReportStoredAsync(lease, 60);
+
+        Assert.Equal(WriteVerdict.Stop, await grain.ReportStoredAsync(lease, 101));
+        Assert.Equal(WriteVerdict.Stop, await grain.ReportStoredAsync(lease, 30));
+        var released = await grain.ReleaseLeaseAsync(lease, 60);
+        Assert.Equal((UploadState.Paused, 60L), (released.State, released.BytesReceived));
+
+        var mismatch = await grain.AcquireLeaseAsync(59, reference);
+        Assert.Equal(WriteRefusal.OffsetMismatch, mismatch.Refusal);
+        Assert.Equal(60, mismatch.Status!.BytesReceived);
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
+            await grain.CompleteAsync((await grain.AcquireLeaseAsync(60, reference)).LeaseId!.Value, 99, "x"));
+    }
+
+    [Fact]
+    public async Task Cancel_stops_the_writer_and_refuses_every_later_write()
+    {
+        var grain = await CreateAsync(100);
+        var (writer, reference) = Writer();
+        var lease = (await grain.AcquireLeaseAsync(0, reference)).LeaseId!.Value;
+        writer.OnStop = _ => grain.ReleaseLeaseAsync(lease, 40);
+
+        var cancelled = await grain.CancelAsync().WaitAsync(Patience);
+
+        Assert.Equal(StopReason.Cancelled, await writer.Stopped);
+        Assert.Equal(UploadState.Cancelled, cancelled!.State);
+        Assert.Equal(WriteVerdict.Stop, await grain.ReportStoredAsync(lease, 50));
+        Assert.Equal(WriteRefusal.Finished, (await grain.AcquireLeaseAsync(0, reference)).Refusal);
+        Assert.Equal(UploadState.Cancelled, (await grain.GetStatusAsync())!.State);
+        Assert.Null(await fixture.Client.GetGrain<IUploadGrain>(Guid.NewGuid().ToString("N")).CancelAsync());
+    }
+
+    [Fact]
+    public async Task Progress_is_published_on_the_uploads_stream_in_order_ending_with_the_completion()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var events = new List<UploadStatus>();
+        var completed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var stream = fixture.Client.GetStreamProvider(UploadStreams.Provider)
+            .GetStream<UploadStatus>(StreamId.Create(UploadStreams.Namespace, id));
+        var subscription = await stream.SubscribeAsync((status, _) =>
+        {
+            lock (events)
+            {
+                events.Add(status);
+            }
+
+            if (status.State == UploadState.Completed)
+            {
+                completed.TrySetResult();
+            }
+
+            return Task.CompletedTask;
+        });
+
+        var grain = fixture.Client.GetGrain<IUploadGrain>(id);
+        await grain.CreateAsync(new UploadCreation(1000, "a.bin", null, null, "owner"));
+        var (_, reference) = Writer();
+        var lease = (await grain.AcquireLeaseAsync(0, reference)).LeaseId!.Value;
+        for (var offset = 100; offset < 1000; offset += 100)
+        {
+            await grain.ReportStoredAsync(lease, offset);
+        }
+
+        await grain.CompleteAsync(lease, 1000, "digest");
+        await completed.Task.WaitAsync(Patience);
+        await subscription.UnsubscribeAsync();
+
+        lock (events)
+        {
+            Assert.Equal(UploadState.Created, events[0].State);
+            Assert.Equal((UploadState.Completed, 1000L, "digest"), (events[^1].State, events[^1].BytesReceived, events[^1].Sha256));
+            Assert.True(events.Zip(events.Skip(1)).All(pair => pair.First.BytesReceived <= pair.Second.BytesReceived));
+        }
+    }
+
+    private async Task<IUploadGrain> CreateAsync(long size)
+    {
+        var grain = fixture.Client.GetGrain<IUploadGrain>(Guid.NewGuid().ToString("N"));
+        await grain.CreateAsync(new UploadCreation(size, null, null, null, "owner"));
+        return grain;
+    }
+
+    private (RecordingWriter Writer, IUploadWriter Reference) Writer()
+    {
+        var writer = new RecordingWriter();
+        return (writer, fixture.Client.CreateObjectReference<IUploadWriter>(writer));
+    }
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Text.Json;
+using OrleansUploads.Tests.Infrastructure;
+using static OrleansUploads.Tests.Infrastructure.TusRequests;
+
+namespace OrleansUploads.Tests.Interop;
+
+/// <summary>The service driven by tus-js-client, a client nobody here wrote, run by Node.</summary>
+[Collection(ServiceCollection.Name)]
+public sealed class TusJsClientTests(ServiceFixture fixture)
+{
+    [Fact]
+    public async Task Tus_js_client_uploads_aborts_half_way_resumes_and_finishes_byte_identical()
+    {
+        var data = RandomBytes(6 << 20);
+        var file = Path.Combine(Path.GetTempPath(), $"tus-source-{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(file, data);
+        try
+        {
+            var report = await RunNodeAsync("tus-resume.mjs", new Uri(fixture.Service.BaseAddress, "/api/uploads").ToString(), file);
+
+            var abortedAt = report.GetProperty("abortedAt").GetInt64();
+            var resumedFrom = report.GetProperty("resumedFrom").GetInt64();
+            Assert.InRange(abortedAt, data.Length / 2, data.Length - 1);
+            Assert.Equal(abortedAt, resumedFrom);
+            using var client = fixture.CreateClient();
+            var location = new Uri(report.GetProperty("url").GetString()!).AbsolutePath;
+            var status = await client.StatusAsync(location);
+            Assert.Equal(("completed", Sha256(data), Path.GetFileName(file)), (status.State, status.Sha256, status.FileName));
+            Assert.Equal(data, await File.ReadAllBytesAsync(fixture.Service.StoredFile(IdOf(location))));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<JsonElement> RunNodeAsync(string script, params string[] arguments)
+    {
+        Assert.True(Directory.Exists(Path.Combine(RepositoryPaths.Interop, "node_modules")), "Run 'npm ci' in tests/interop first.");
+        var start = new ProcessStartInfo("node", [script, .. arguments])
+        {
+            WorkingDirectory = RepositoryPaths.Interop,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var node = Process.Start(start)!;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var output = node.StandardOutput.ReadToEndAsync(deadline.Token);
+        var errors = node.StandardError.ReadToEndAsync(deadline.Token);
+        await node.WaitForExitAsync(deadline.Token);
+        Assert.True(node.ExitCode == 0, $"node {script} failed: {await errors}");
+        return JsonDocument.Parse((await output).Trim().Split('\n')[^1]).RootElement;
+    }
+}
