@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OrleansUploads.Api.Apis;
+using OrleansUploads.Api.Progress;
 using OrleansUploads.Api.Storage;
 using OrleansUploads.Api.Tus;
 using OrleansUploads.Api.Uploads;
@@ -11,6 +12,7 @@ namespace OrleansUploads.Api.Hosting;
 public static class UploadsHosting
 {
     public const string UploadsPath = "/api/uploads";
+    public const string HubPath = "/hubs/uploads";
 
     /// <summary>The API with its co-hosted silo, file storage and JSON conventions.</summary>
     public static WebApplicationBuilder AddUploads(this WebApplicationBuilder builder)
@@ -26,6 +28,8 @@ public static class UploadsHosting
         builder.Services.Configure<UploadApiOptions>(configuration.GetSection(UploadApiOptions.Section));
         builder.Services.AddSingleton<ChunkReceiver>();
         builder.Services.AddSingleton<UploadCancellation>();
+        builder.Services.AddSingleton<ProgressRelay>();
+        builder.Services.AddSignalR().AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
         builder.Services.AddProblemDetails();
         builder.Services.ConfigureHttpJsonOptions(json => UseUploadJson(json.SerializerOptions));
         return builder;
@@ -42,6 +46,9 @@ public static class UploadsHosting
         var uploads = app.MapGroup(UploadsPath);
         uploads.MapTusApi();
         uploads.MapStatusApi();
+        app.MapHub<UploadHub>(HubPath);
+        // How many uploads this instance relays; shows that watching leaks no subscriptions.
+        app.MapGet("/api/relay", (ProgressRelay relay) => TypedResults.Ok(new { subscriptions = relay.Subscriptions }));
         return app;
     }
 }
