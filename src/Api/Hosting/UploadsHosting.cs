@@ -14,11 +14,18 @@ public static class UploadsHosting
     public const string UploadsPath = "/api/uploads";
     public const string HubPath = "/hubs/uploads";
 
-    /// <summary>The API with its co-hosted silo, file storage and JSON conventions.</summary>
+    /// <summary>The API with its co-hosted silo (or as a client of a cluster), file storage and JSON conventions.</summary>
     public static WebApplicationBuilder AddUploads(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        builder.UseOrleans(silo => silo.AddUploadGrains(configuration));
+        if (configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() is { IsClient: true })
+        {
+            builder.UseOrleansClient(client => client.AddUploadClient(configuration));
+        }
+        else
+        {
+            builder.UseOrleans(silo => silo.AddUploadGrains(configuration));
+        }
 
         // Upload size is enforced by the protocol (Tus-Max-Size), not by Kestrel's 30 MB default.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);

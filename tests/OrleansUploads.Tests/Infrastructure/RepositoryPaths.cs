@@ -10,6 +10,8 @@ public static class RepositoryPaths
 
     public static string ApiAssembly => Path.Combine(Root, "src", "Api", "bin", Configuration, "net10.0", "OrleansUploads.Api.dll");
 
+    public static string SiloAssembly => Path.Combine(Root, "src", "Silo", "bin", Configuration, "net10.0", "OrleansUploads.Silo.dll");
+
     public static string Interop => Path.Combine(Root, "tests", "interop");
 
     private static string FindRoot()

@@ -4,20 +4,23 @@ using System.Text;
 namespace OrleansUploads.Tests.Infrastructure;
 
 /// <summary>
-/// The real service (<c>src/Api</c> with its co-hosted silo) as a child process on 127.0.0.1, with
-/// its own data folder and ports. Wrapped in <c>timeout</c> so it can never outlive a crashed test run.
+/// The real service (<c>src/Api</c>, by default with its co-hosted silo) as a child process on
+/// 127.0.0.1, with its own data folder and ports. Wrapped in <c>timeout</c> so it can never outlive
+/// a crashed test run.
 /// </summary>
 public sealed class UploadService : IAsyncDisposable
 {
     private readonly string[] _settings;
     private readonly StringBuilder _output = new();
+    private readonly bool _ownsData;
     private Process? _process;
 
-    private UploadService(string dataPath, int httpPort, string[] settings)
+    private UploadService(string dataPath, int httpPort, string[] settings, bool ownsData)
     {
         DataPath = dataPath;
         HttpPort = httpPort;
         _settings = settings;
+        _ownsData = ownsData;
     }
 
     public string DataPath { get; }
@@ -32,12 +35,22 @@ public sealed class UploadService : IAsyncDisposable
 
     public static async Task<UploadService> StartAsync(params string[] settings)
     {
-        var dataPath = Path.Combine(Path.GetTempPath(), "orleans-uploads-tests", Guid.NewGuid().ToString("N"));
-        var service = new UploadService(dataPath, FreePort.Next(), [
-            $"--Orleans:SiloPort={FreePort.Next()}", $"--Orleans:GatewayPort={FreePort.Next()}", .. settings]);
+        var service = new UploadService(NewDataPath(), FreePort.Next(), [
+            $"--Orleans:SiloPort={FreePort.Next()}", $"--Orleans:GatewayPort={FreePort.Next()}", .. settings], ownsData: true);
         await service.RestartAsync();
         return service;
     }
+
+    /// <summary>An API instance in client mode in front of <paramref name="cluster"/>, sharing its data folder.</summary>
+    public static async Task<UploadService> StartClientAsync(SiloProcess cluster, params string[] settings)
+    {
+        var service = new UploadService(cluster.DataPath, FreePort.Next(), [
+            "--Orleans:Mode=client", $"--Orleans:GatewayPort={cluster.GatewayPort}", .. settings], ownsData: false);
+        await service.RestartAsync();
+        return service;
+    }
+
+    public static string NewDataPath() => Path.Combine(Path.GetTempPath(), "orleans-uploads-tests", Guid.NewGuid().ToString("N"));
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
@@ -77,6 +90,11 @@ public sealed class UploadService : IAsyncDisposable
     {
         await KillAsync();
         _process?.Dispose();
+        if (!_ownsData)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(DataPath, recursive: true);
