@@ -6,11 +6,11 @@ namespace OrleansUploads.Tests.Infrastructure;
 /// <summary>A <c>src/Silo</c> host as a child process on 127.0.0.1, for API instances in client mode.</summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly int _siloPort = FreePort.Next();
+    private Process _process = null!;
 
-    private SiloProcess(Process process, string dataPath, int gatewayPort)
+    private SiloProcess(string dataPath, int gatewayPort)
     {
-        _process = process;
         DataPath = dataPath;
         GatewayPort = gatewayPort;
     }
@@ -20,34 +20,43 @@ public sealed class SiloProcess : IAsyncDisposable
 
     public static async Task<SiloProcess> StartAsync()
     {
-        var dataPath = UploadService.NewDataPath();
-        var gatewayPort = FreePort.Next();
+        var silo = new SiloProcess(UploadService.NewDataPath(), FreePort.Next());
+        await silo.RestartAsync();
+        return silo;
+    }
+
+    /// <summary>Starts the silo (again, after a kill) on the same ports and data folder.</summary>
+    public async Task RestartAsync()
+    {
         var start = new ProcessStartInfo("timeout", ["-s", "KILL", "900", "dotnet", RepositoryPaths.SiloAssembly,
-            $"--Orleans:SiloPort={FreePort.Next()}", $"--Orleans:GatewayPort={gatewayPort}", $"--Storage:DataPath={dataPath}",
+            $"--Orleans:SiloPort={_siloPort}", $"--Orleans:GatewayPort={GatewayPort}", $"--Storage:DataPath={DataPath}",
             "--Logging:LogLevel:Default=Warning"])
         {
             WorkingDirectory = Path.GetDirectoryName(RepositoryPaths.SiloAssembly)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var silo = new SiloProcess(process, dataPath, gatewayPort);
-        await Eventually.UntilAsync(silo.GatewayAcceptsAsync, open => open, TimeSpan.FromSeconds(60), "the silo's gateway to open");
-        return silo;
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        await Eventually.UntilAsync(GatewayAcceptsAsync, open => open, TimeSpan.FromSeconds(60), "the silo's gateway to open");
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>SIGKILL, as a crash would.</summary>
+    public async Task KillAsync()
     {
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
+    }
 
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
         _process.Dispose();
         try
         {

@@ -15,6 +15,9 @@ public sealed class Watcher : IAsyncDisposable
 
     public HubConnection Connection { get; }
 
+    /// <summary>Runs as each event arrives, before it is recorded; for checks that must happen at that moment.</summary>
+    public Action<string, UploadStatusView>? OnEvent { get; set; }
+
     public static async Task<Watcher> ConnectAsync(Uri server, HttpTransportType transport = HttpTransportType.WebSockets)
     {
         var connection = new HubConnectionBuilder()
@@ -62,6 +65,7 @@ public sealed class Watcher : IAsyncDisposable
 
     private void Record(string name, UploadStatusView status)
     {
+        OnEvent?.Invoke(name, status);
         lock (_events)
         {
             _events.Add((name, status));

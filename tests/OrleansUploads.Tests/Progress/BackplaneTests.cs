@@ -15,6 +15,7 @@ public sealed class BackplaneTests : IAsyncLifetime
     private UploadService? _first;
     private UploadService? _second;
 
+    private SiloProcess Silo => _silo!;
     private UploadService First => _first!;
     private UploadService Second => _second!;
 
@@ -78,5 +79,37 @@ public sealed class BackplaneTests : IAsyncLifetime
         Assert.Equal(410, await patch.StatusCodeAsync(Patience));
         Assert.Equal("cancelled", (await watcher.NextAsync("UploadCancelled", id, Patience)).State);
         Assert.False(File.Exists(First.StoredFile(id)));
+    }
+
+    [Fact]
+    public async Task Watchers_keep_getting_events_after_the_api_reconnects_to_a_restarted_cluster()
+    {
+        using var one = First.CreateClient();
+        var data = RandomBytes(1 << 20);
+        var location = await one.CreateAsync(data.Length);
+        var id = IdOf(location);
+        await using var watcher = await Watcher.ConnectAsync(First.BaseAddress);
+        await watcher.WatchAsync(id);
+
+        await Silo.KillAsync();
+        await Silo.RestartAsync();
+        await Eventually.UntilAsync(() => IsAnsweringAsync(one, location), answering => answering, TimeSpan.FromSeconds(60), "the API to reach the cluster again");
+        using var patch = await one.PatchAsync(location, 0, data);
+
+        Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
+        Assert.Equal(Sha256(data), (await watcher.NextAsync("UploadCompleted", id, Patience)).Sha256);
+    }
+
+    private static async Task<bool> IsAnsweringAsync(HttpClient client, string location)
+    {
+        try
+        {
+            using var response = await client.GetAsync(location);
+            return response.IsSuccessStatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
     }
 }

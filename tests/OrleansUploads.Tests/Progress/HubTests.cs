@@ -25,6 +25,18 @@ public sealed class HubTests(ServiceFixture fixture)
         var data = RandomBytes(24 << 20);
         var location = await _client.CreateAsync(data.Length);
         await using var watcher = await Watcher.ConnectAsync(fixture.Service.BaseAddress, transport);
+        var aheadOfStorage = new List<string>();
+        watcher.OnEvent = (_, status) =>
+        {
+            var stored = new FileInfo(fixture.Service.StoredFile(status.Id)).Length;
+            if (status.BytesReceived > stored)
+            {
+                lock (aheadOfStorage)
+                {
+                    aheadOfStorage.Add($"{status.BytesReceived} > {stored}");
+                }
+            }
+        };
         var snapshot = await watcher.WatchAsync(IdOf(location));
 
         await using (var patch = await StalledPatch.StartAsync(fixture.Service.BaseAddress, location, 0, 8 << 20, data.AsMemory(0, 8 << 20)))
@@ -44,6 +56,7 @@ public sealed class HubTests(ServiceFixture fixture)
         Assert.True(events.Zip(events.Skip(1)).All(pair => pair.First.Status.BytesReceived <= pair.Second.Status.BytesReceived),
             string.Join(", ", events.Select(e => e.Status.BytesReceived)));
         Assert.Equal("UploadCompleted", events[^1].Event);
+        Assert.Empty(aheadOfStorage);
     }
 
     [Fact]
