@@ -28,19 +28,8 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Starts the silo (again, after a kill) on the same ports and data folder.</summary>
     public async Task RestartAsync()
     {
-        var start = new ProcessStartInfo("timeout", ["-s", "KILL", "900", "dotnet", RepositoryPaths.SiloAssembly,
-            $"--Orleans:SiloPort={_siloPort}", $"--Orleans:GatewayPort={GatewayPort}", $"--Storage:DataPath={DataPath}",
-            "--Logging:LogLevel:Default=Warning"])
-        {
-            WorkingDirectory = Path.GetDirectoryName(RepositoryPaths.SiloAssembly)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = ChildProcess.StartDotnet(RepositoryPaths.SiloAssembly,
+            [$"--Orleans:SiloPort={_siloPort}", $"--Orleans:GatewayPort={GatewayPort}", $"--Storage:DataPath={DataPath}"], _ => { });
         await Eventually.UntilAsync(GatewayAcceptsAsync, open => open, TimeSpan.FromSeconds(60), "the silo's gateway to open");
     }
 

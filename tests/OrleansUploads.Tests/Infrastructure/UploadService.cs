@@ -57,18 +57,8 @@ public sealed class UploadService : IAsyncDisposable
     /// <summary>Starts the process (again, after a kill) on the same data folder and ports.</summary>
     public async Task RestartAsync()
     {
-        var start = new ProcessStartInfo("timeout", ["-s", "KILL", "900", "dotnet", RepositoryPaths.ApiAssembly,
-            $"--urls=http://127.0.0.1:{HttpPort}", $"--Storage:DataPath={DataPath}", "--Logging:LogLevel:Default=Warning", .. _settings])
-        {
-            WorkingDirectory = Path.GetDirectoryName(RepositoryPaths.ApiAssembly)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        _process = Process.Start(start)!;
-        _process.OutputDataReceived += (_, line) => Append(line.Data);
-        _process.ErrorDataReceived += (_, line) => Append(line.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _process = ChildProcess.StartDotnet(RepositoryPaths.ApiAssembly,
+            [$"--urls=http://127.0.0.1:{HttpPort}", $"--Storage:DataPath={DataPath}", .. _settings], Append);
 
         using var client = CreateClient();
         await Eventually.UntilAsync(
@@ -117,14 +107,11 @@ public sealed class UploadService : IAsyncDisposable
         }
     }
 
-    private void Append(string? line)
+    private void Append(string line)
     {
-        if (line is not null)
+        lock (_output)
         {
-            lock (_output)
-            {
-                _output.AppendLine(line);
-            }
+            _output.AppendLine(line);
         }
     }
 }
