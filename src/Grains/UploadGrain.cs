@@ -311,7 +311,7 @@ public sealed class UploadGrain(
 
     private UploadStatus Snapshot()
     {
-        var speed = Upload.State == UploadState.Uploading ? _rate.BytesPerSecond : 0;
+        var speed = Upload.State == UploadState.Uploading ? _rate.BytesPerSecondAt(clock.GetUtcNow()) : 0;
         double? eta = speed > 0 && Upload.TotalBytes is { } total ? Math.Round((total - _durableOffset) / speed, 1) : null;
         return new UploadStatus(
             this.GetPrimaryKeyString(), Upload.FileName, Upload.ContentType, Upload.State,
