@@ -2,12 +2,6 @@ using OrleansUploads.Abstractions;
 
 namespace OrleansUploads.Grains;
 
-[GenerateSerializer]
-public sealed class UploadCatalogState
-{
-    [Id(0)] public HashSet<string> Active { get; set; } = [];
-}
-
 /// <summary>Keeps the ids of one owner's unfinished uploads; the uploads add and remove themselves.</summary>
 public sealed class UploadCatalogGrain(
     [PersistentState("catalog", UploadStreams.UploadStore)] IPersistentState<UploadCatalogState> state)
