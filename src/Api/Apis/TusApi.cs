@@ -155,8 +155,7 @@ public static class TusApi
 
         if (offset != status.BytesReceived && status.State != UploadState.Uploading)
         {
-            context.Response.Headers[TusHeaders.UploadOffset] = status.BytesReceived.ToString();
-            return TusResults.Problem(StatusCodes.Status409Conflict, "Upload-Offset does not match the upload's offset; ask with HEAD and resume from there.");
+            return TusResults.ForChunk(context, new ChunkOutcome(ChunkResult.OffsetMismatch, status));
         }
 
         if (status.TotalBytes is { } total && offset + (request.ContentLength ?? 0) > total)

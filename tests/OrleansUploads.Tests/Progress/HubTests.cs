@@ -52,6 +52,7 @@ public sealed class HubTests(ServiceFixture fixture)
         Assert.Equal(8 << 20, progress.BytesReceived);
         Assert.Equal(("completed", (long)data.Length, Sha256(data)), (completed.State, completed.BytesReceived, completed.Sha256));
         Assert.Equal(completed.Sha256, Sha256(await File.ReadAllBytesAsync(fixture.Service.StoredFile(IdOf(location)))));
+        Assert.Equal(await _client.StatusAsync(location), completed);
         var events = watcher.Events(IdOf(location));
         Assert.True(events.Zip(events.Skip(1)).All(pair => pair.First.Status.BytesReceived <= pair.Second.Status.BytesReceived),
             string.Join(", ", events.Select(e => e.Status.BytesReceived)));
