@@ -49,6 +49,9 @@ public static class UploadsHosting
     public static WebApplication MapUploads(this WebApplication app)
     {
         app.UseTusProtocol(UploadsPath);
+        // The upload page at / (wwwroot, bundled from ClientApp by the build).
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
         app.UseRouting();
         var uploads = app.MapGroup(UploadsPath);
         uploads.MapTusApi();

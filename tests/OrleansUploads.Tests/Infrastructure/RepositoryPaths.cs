@@ -10,6 +10,9 @@ public static class RepositoryPaths
 
     public static string ApiAssembly => Path.Combine(Root, "src", "Api", "bin", Configuration, "net10.0", "OrleansUploads.Api.dll");
 
+    /// <summary>The API's content root: its configuration and the page under wwwroot.</summary>
+    public static string ApiProject => Path.Combine(Root, "src", "Api");
+
     public static string SiloAssembly => Path.Combine(Root, "src", "Silo", "bin", Configuration, "net10.0", "OrleansUploads.Silo.dll");
 
     public static string Interop => Path.Combine(Root, "tests", "interop");

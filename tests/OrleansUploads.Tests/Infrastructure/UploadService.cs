@@ -58,7 +58,7 @@ public sealed class UploadService : IAsyncDisposable
     public async Task RestartAsync()
     {
         _process = ChildProcess.StartDotnet(RepositoryPaths.ApiAssembly,
-            [$"--urls=http://127.0.0.1:{HttpPort}", $"--Storage:DataPath={DataPath}", .. _settings], Append);
+            [$"--urls=http://127.0.0.1:{HttpPort}", $"--contentRoot={RepositoryPaths.ApiProject}", $"--Storage:DataPath={DataPath}", .. _settings], Append);
 
         using var client = CreateClient();
         await Eventually.UntilAsync(

@@ -1,0 +1,104 @@
+// One upload on the page. Its main figures come only from the server's status; what the browser
+// has sent but the server has not confirmed shows as the lighter band.
+import { bytes, duration, speed } from './format.js';
+
+const terminal = new Set(['completed', 'cancelled', 'failed', 'expired']);
+const labels = {
+  queued: 'queued', starting: 'starting', created: 'created', uploading: 'uploading', paused: 'paused',
+  completed: 'completed', cancelled: 'cancelled', failed: 'failed', expired: 'expired', error: 'error',
+};
+
+export class UploadCard {
+  constructor(list, name, size) {
+    this.element = document.getElementById('card-template').content.firstElementChild.cloneNode(true);
+    this.part = (selector) => this.element.querySelector(selector);
+    this.part('.file-name').textContent = name;   // text, never markup
+    this.size = size;
+    this.status = null;
+    this.sent = 0;
+    this.setState('queued');
+    list.prepend(this.element);
+  }
+
+  get id() { return this.status?.id ?? this.element.dataset.uploadId; }
+  get finished() { return terminal.has(this.status?.state); }
+
+  setId(id) {
+    this.element.dataset.uploadId = id;
+    this.part('.upload-id').textContent = `id ${id}`;
+  }
+
+  setState(state) {
+    this.element.dataset.state = state;
+    this.part('.state-badge').textContent = labels[state] ?? state;
+    this.controls();
+  }
+
+  /** A status from the server: the snapshot of Watch, or a hub event. Never steps back. */
+  apply(status) {
+    const previous = this.status;
+    if (previous && !terminal.has(status.state) && (terminal.has(previous.state) || status.bytesReceived < previous.bytesReceived)) return;
+    this.status = status;
+    this.setId(status.id);
+    this.size = status.totalBytes ?? this.size;
+    this.showError(null);
+    this.setState(status.state);
+    this.element.dataset.bytesReceived = String(status.bytesReceived);
+    this.render();
+  }
+
+  /** Bytes the browser has handed to the network (not yet confirmed by the server). */
+  setSent(sent) {
+    this.sent = sent;
+    this.render();
+  }
+
+  showError(message) {
+    const error = this.part('.error');
+    error.textContent = message ?? '';
+    error.hidden = !message;
+    if (message) this.setState('error');
+  }
+
+  render() {
+    const status = this.status;
+    const received = status?.bytesReceived ?? 0;
+    const total = this.size;
+    const percent = status?.percentage ?? (total ? (100 * received) / total : 0);
+    const bar = this.part('.bar');
+    bar.setAttribute('aria-valuenow', String(Math.round(percent)));
+    bar.setAttribute('aria-valuetext', `${percent.toFixed(1)}% stored`);
+    this.part('.bar-stored').style.width = `${percent}%`;
+    this.part('.bar-sent').style.width = total ? `${Math.min(100, (100 * Math.max(this.sent, received)) / total)}%` : '0';
+    this.part('.percentage').textContent = `${percent.toFixed(1)}%`;
+    this.part('.bytes').textContent = `${bytes(received)} of ${bytes(total)}`;
+    this.part('.speed').textContent = status?.state === 'uploading' ? speed(status.bytesPerSecond) : '–';
+    this.part('.eta').textContent = status?.state === 'uploading' ? duration(status.etaSeconds) : '–';
+    this.renderElapsed();
+  }
+
+  renderElapsed() {
+    const started = this.status?.startedAt ? Date.parse(this.status.startedAt) : null;
+    const ended = this.status?.completedAt ? Date.parse(this.status.completedAt) : Date.now();
+    this.part('.elapsed').textContent = started ? duration((ended - started) / 1000) : '–';
+  }
+
+  /** Shows the buttons that make sense in the current state; actions given once are kept. */
+  controls(actions = {}) {
+    this.actions = { ...this.actions, ...actions };
+    const { pause, resume, retry, cancel, canPause } = this.actions;
+    const state = this.element.dataset.state;
+    const show = (selector, visible, action) => {
+      const button = this.part(selector);
+      button.hidden = !visible;
+      if (action && !button.onclick) button.onclick = action;
+    };
+    show('.pause', canPause && (state === 'uploading' || state === 'starting' || state === 'created'), pause);
+    show('.resume', canPause && state === 'paused', resume);
+    show('.retry', state === 'error', retry);
+    show('.cancel', Boolean(this.id) && !this.finished, cancel);
+    const download = this.part('.download');
+    download.hidden = state !== 'completed';
+    if (state === 'completed') download.href = `/api/uploads/${encodeURIComponent(this.id)}/content`;
+  }
+}

@@ -1,0 +1,132 @@
+// The upload page: drop or pick files, watch any upload by id, see what is active on the server.
+import * as tus from 'tus-js-client';
+import { createHub } from './hub.js';
+import { createUploader } from './uploader.js';
+import { UploadCard } from './card.js';
+import { bytes } from './format.js';
+
+const list = document.getElementById('cards');
+const cards = new Map();
+const connection = document.getElementById('connection');
+const connectionText = { connecting: 'Connecting…', connected: 'Live', reconnecting: 'Reconnecting…', disconnected: 'Offline – retrying' };
+
+let activeRefresh = null;
+const hub = createHub({
+  onStatus: (status) => {
+    cards.get(status.id)?.apply(status);
+    // Something changed on the server: refresh the active list soon, once for a burst of events.
+    activeRefresh ??= setTimeout(() => { activeRefresh = null; refreshActive(); }, 300);
+  },
+  onConnectionState: (state) => {
+    connection.dataset.state = state;
+    connection.textContent = connectionText[state];
+  },
+});
+const uploader = createUploader({ list, hub, cards });
+
+function addFiles(files) {
+  for (const file of files) uploader.add(file);
+}
+
+document.getElementById('file-input').addEventListener('change', (event) => {
+  addFiles(event.target.files);
+  event.target.value = '';
+});
+document.addEventListener('dragover', (event) => {
+  event.preventDefault();
+  document.body.classList.add('dragging');
+});
+document.addEventListener('dragleave', (event) => {
+  if (event.relatedTarget === null) document.body.classList.remove('dragging');
+});
+document.addEventListener('drop', (event) => {
+  event.preventDefault();
+  document.body.classList.remove('dragging');
+  addFiles(event.dataTransfer.files);
+});
+
+async function watchById(id) {
+  const error = document.getElementById('watch-error');
+  error.hidden = true;
+  if (cards.has(id)) {
+    cards.get(id).element.scrollIntoView({ block: 'nearest' });
+    return;
+  }
+  try {
+    const status = await hub.watch(id);
+    const card = new UploadCard(list, status.fileName ?? id, status.totalBytes);
+    cards.set(id, card);
+    card.apply(status);
+    card.controls({ cancel: async () => card.apply(await hub.cancel(id)) });
+  } catch (failure) {
+    error.textContent = /No upload/.test(failure?.message) ? `No upload has the id “${id}”.` : 'The server cannot be reached.';
+    error.hidden = false;
+  }
+}
+
+document.getElementById('watch-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const id = new FormData(event.target).get('id').trim();
+  if (id) watchById(id);
+});
+
+/** Uploads this browser left unfinished (for example before a reload): pick the file again to resume. */
+async function showResumable() {
+  const previous = await tus.defaultOptions.urlStorage.findAllUploads();
+  const items = [];
+  for (const upload of previous) {
+    const response = await fetch(upload.uploadUrl, { headers: { Accept: 'application/json' } }).catch(() => null);
+    const status = response?.ok ? await response.json() : null;
+    if (!status || ['completed', 'cancelled', 'failed', 'expired'].includes(status.state)) continue;
+    const item = document.createElement('li');
+    const text = document.createElement('span');
+    text.textContent = `${status.fileName ?? status.id}: ${bytes(status.bytesReceived)} of ${bytes(status.totalBytes)} stored. Choose the file again to resume.`;
+    const watch = document.createElement('button');
+    watch.className = 'button';
+    watch.type = 'button';
+    watch.textContent = 'Watch';
+    watch.onclick = () => watchById(status.id);
+    item.append(text, watch);
+    items.push(item);
+  }
+  document.getElementById('resumable-list').replaceChildren(...items);
+  document.getElementById('resumable').hidden = items.length === 0;
+}
+
+/** The server's active uploads, refreshed while the page is open. */
+async function refreshActive() {
+  const target = document.getElementById('active-list');
+  try {
+    const response = await fetch('/api/uploads?state=active');
+    const active = response.ok ? await response.json() : [];
+    const items = active.map((status) => {
+      const item = document.createElement('li');
+      item.dataset.uploadId = status.id;
+      const text = document.createElement('span');
+      text.textContent = `${status.fileName ?? status.id} · ${status.state} · ${bytes(status.bytesReceived)} of ${bytes(status.totalBytes)}`;
+      const watch = document.createElement('button');
+      watch.className = 'button';
+      watch.type = 'button';
+      watch.textContent = 'Watch';
+      watch.onclick = () => watchById(status.id);
+      item.append(text, watch);
+      return item;
+    });
+    if (items.length === 0) {
+      const none = document.createElement('li');
+      none.className = 'muted';
+      none.textContent = 'None.';
+      items.push(none);
+    }
+    target.replaceChildren(...items);
+  } catch {
+    // The connection indicator already says the server is unreachable.
+  }
+}
+
+setInterval(() => { for (const card of cards.values()) card.renderElapsed(); }, 1000);
+setInterval(refreshActive, 2000);
+refreshActive();
+showResumable();
+const watchParameter = new URLSearchParams(location.search).get('watch');
+if (watchParameter) watchById(watchParameter);

@@ -1,0 +1,227 @@
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+using OrleansUploads.Tests.Infrastructure;
+using static OrleansUploads.Tests.Infrastructure.TusRequests;
+
+namespace OrleansUploads.Tests.Page;
+
+/// <summary>The page at / in a real Chromium against the real service.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
+{
+    private const float Patience = 30_000;
+
+    /// <summary>The server has confirmed at least one byte.</summary>
+    private static readonly Regex SomeBytes = new("^[1-9][0-9]*$");
+    private readonly string _folder = Directory.CreateTempSubdirectory("page-files-").FullName;
+    private readonly HttpClient _client = fixture.Service.CreateClient();
+
+    [Fact]
+    public async Task Three_files_selected_at_once_all_reach_completed_and_agree_with_the_server()
+    {
+        var files = new[] { 1 << 20, 3 << 20, 5 << 20 }.Select((size, index) => WriteFile($"file {index} <img src=x onerror=alert(1)>.bin", size)).ToArray();
+        var page = await fixture.OpenAsync();
+
+        await page.Locator("#file-input").SetInputFilesAsync(files.Select(f => f.Path));
+
+        foreach (var file in files)
+        {
+            var card = page.Locator("li.card", new() { HasText = Path.GetFileName(file.Path) });
+            await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = Patience });
+            Assert.Equal(Path.GetFileName(file.Path), await card.Locator(".file-name").TextContentAsync());
+            Assert.Equal("100", await card.Locator(".bar").GetAttributeAsync("aria-valuenow"));
+            var id = (await card.GetAttributeAsync("data-upload-id"))!;
+            var status = await _client.StatusAsync($"/api/uploads/{id}");
+            Assert.Equal(("completed", file.Data.Length, Sha256(file.Data)), (status.State, (int)status.BytesReceived, status.Sha256));
+            Assert.Equal(status.BytesReceived.ToString(), await card.GetAttributeAsync("data-bytes-received"));
+            Assert.Equal(file.Data, await File.ReadAllBytesAsync(fixture.Service.StoredFile(id)));
+        }
+
+        Assert.Equal(0, await page.Locator("li.card img").CountAsync());
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "three-files.png"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task Cancel_during_a_large_upload_shows_cancelled_and_the_data_is_gone()
+    {
+        var file = WriteFile("large.bin", 64 << 20);
+        var page = await fixture.OpenAsync();
+        await ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
+
+        await page.Locator("#file-input").SetInputFilesAsync(file.Path);
+        var card = page.Locator("li.card", new() { HasText = "large.bin" });
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "uploading", new() { Timeout = Patience });
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-bytes-received", SomeBytes, new() { Timeout = Patience });
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "uploading.png") });
+        await card.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).ClickAsync();
+
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "cancelled", new() { Timeout = Patience });
+        var id = (await card.GetAttributeAsync("data-upload-id"))!;
+        Assert.Equal("cancelled", (await _client.StatusAsync($"/api/uploads/{id}")).State);
+        Assert.False(File.Exists(fixture.Service.StoredFile(id)));
+        Assert.True(await card.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).IsHiddenAsync());
+    }
+
+    [Fact]
+    public async Task A_page_watching_by_id_follows_an_upload_sent_by_another_client_to_the_end()
+    {
+        var data = RandomBytes(2 << 20);
+        var location = await _client.CreateAsync(data.Length, $"filename {Convert.ToBase64String("from-curl.iso"u8.ToArray())}");
+        var id = IdOf(location);
+        var page = await fixture.OpenAsync($"/?watch={id}");
+        var card = page.Locator($"li.card[data-upload-id='{id}']");
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "created", new() { Timeout = Patience });
+        await Assertions.Expect(card.Locator(".file-name")).ToHaveTextAsync("from-curl.iso");
+
+        await using (var first = await StalledPatch.StartAsync(fixture.Service.BaseAddress, location, 0, 1 << 20, data.AsMemory(0, 1 << 20)))
+        {
+            Assert.Equal(204, await first.StatusCodeAsync(TimeSpan.FromSeconds(20)));
+        }
+
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-bytes-received", (1 << 20).ToString(), new() { Timeout = Patience });
+        await Assertions.Expect(card.Locator(".percentage")).ToHaveTextAsync("50.0%");
+        using var rest = await _client.PatchAsync(location, 1 << 20, data[(1 << 20)..]);
+
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = Patience });
+        await Assertions.Expect(card.Locator(".bar")).ToHaveAttributeAsync("aria-valuenow", "100");
+
+        var unknown = await fixture.OpenAsync();
+        await unknown.Locator("#watch-id").FillAsync("0123456789abcdef0123456789abcdef");
+        await unknown.Locator("#watch-id").PressAsync("Enter");
+        await Assertions.Expect(unknown.Locator("#watch-error")).ToContainTextAsync("No upload has the id");
+    }
+
+    [Fact]
+    public async Task A_reload_mid_upload_resumes_from_the_servers_offset_and_finishes_byte_identical()
+    {
+        var file = WriteFile("resumable.bin", 24 << 20);
+        var page = await fixture.OpenAsync();
+        await ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
+        await page.Locator("#file-input").SetInputFilesAsync(file.Path);
+        var card = page.Locator("li.card", new() { HasText = "resumable.bin" });
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-bytes-received", SomeBytes, new() { Timeout = Patience });
+        var id = (await card.GetAttributeAsync("data-upload-id"))!;
+
+        await page.ReloadAsync();
+        await page.Locator("#connection[data-state=connected]").WaitForAsync();
+        var paused = await Eventually.UntilAsync(() => _client.StatusAsync($"/api/uploads/{id}"), s => s.State == "paused", TimeSpan.FromSeconds(20), "the server to see the page leave");
+        Assert.InRange(paused.BytesReceived, 1, file.Data.Length - 1);
+        await Assertions.Expect(page.Locator("#resumable-list")).ToContainTextAsync("resumable.bin", new() { Timeout = Patience });
+        await page.Locator("#file-input").SetInputFilesAsync(file.Path);
+
+        var resumed = page.Locator($"li.card[data-upload-id='{id}']");
+        await Assertions.Expect(resumed).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = Patience });
+        var status = await _client.StatusAsync($"/api/uploads/{id}");
+        Assert.Equal(Sha256(file.Data), status.Sha256);
+        Assert.Equal(file.Data, await File.ReadAllBytesAsync(fixture.Service.StoredFile(id)));
+    }
+
+    [Fact]
+    public async Task Pause_and_resume_continue_from_the_servers_offset()
+    {
+        var file = WriteFile("pausable.bin", 16 << 20);
+        var page = await fixture.OpenAsync();
+        await ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
+        await page.Locator("#file-input").SetInputFilesAsync(file.Path);
+        var card = page.Locator("li.card", new() { HasText = "pausable.bin" });
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-bytes-received", SomeBytes, new() { Timeout = Patience });
+
+        await card.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "paused", new() { Timeout = Patience });
+        var id = (await card.GetAttributeAsync("data-upload-id"))!;
+        var paused = await _client.StatusAsync($"/api/uploads/{id}");
+        Assert.Equal("paused", paused.State);
+        Assert.InRange(paused.BytesReceived, 1, file.Data.Length - 1);
+        await card.GetByRole(AriaRole.Button, new() { Name = "Resume" }).ClickAsync();
+
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = Patience });
+        Assert.Equal(file.Data, await File.ReadAllBytesAsync(fixture.Service.StoredFile(id)));
+    }
+
+    [Fact]
+    public async Task A_file_too_large_gets_an_error_in_words_and_a_retry()
+    {
+        var path = Path.Combine(_folder, "huge.iso");
+        using (var sparse = File.Create(path))
+        {
+            sparse.SetLength(BrowserFixture.MaxSizeBytes + 1);
+        }
+
+        var page = await fixture.OpenAsync();
+        await page.Locator("#file-input").SetInputFilesAsync(path);
+
+        var card = page.Locator("li.card", new() { HasText = "huge.iso" });
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "error", new() { Timeout = Patience });
+        await Assertions.Expect(card.Locator(".error")).ToHaveTextAsync("This file is larger than the server accepts.");
+        await Assertions.Expect(card.GetByRole(AriaRole.Button, new() { Name = "Retry" })).ToBeVisibleAsync();
+    }
+
+    [Fact]
+    public async Task The_active_list_follows_the_server_without_a_reload()
+    {
+        var page = await fixture.OpenAsync();
+        var location = await _client.CreateAsync(10, $"filename {Convert.ToBase64String("listed.txt"u8.ToArray())}");
+        var entry = page.Locator($"#active-list li[data-upload-id='{IdOf(location)}']");
+
+        await Assertions.Expect(entry).ToContainTextAsync("listed.txt", new() { Timeout = Patience });
+        await _client.PatchAsync(location, 0, RandomBytes(10));
+        await Assertions.Expect(entry).ToHaveCountAsync(0, new() { Timeout = Patience });
+    }
+
+    [Fact]
+    public async Task The_connection_indicator_shows_a_lost_server_and_watching_resumes_after_it_returns()
+    {
+        var data = RandomBytes(1000);
+        var location = await _client.CreateAsync(data.Length);
+        var id = IdOf(location);
+        var page = await fixture.OpenAsync($"/?watch={id}");
+        var card = page.Locator($"li.card[data-upload-id='{id}']");
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "created", new() { Timeout = Patience });
+
+        await fixture.Service.KillAsync();
+        await Assertions.Expect(page.Locator("#connection")).Not.ToHaveAttributeAsync("data-state", "connected", new() { Timeout = Patience });
+        await fixture.Service.RestartAsync();
+        await Assertions.Expect(page.Locator("#connection")).ToHaveAttributeAsync("data-state", "connected", new() { Timeout = Patience });
+        using var patch = await _client.PatchAsync(location, 0, data);
+
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = Patience });
+    }
+
+    [Fact]
+    public async Task Controls_are_labelled_and_reachable_by_keyboard()
+    {
+        var page = await fixture.OpenAsync();
+
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("file-input", await page.EvaluateAsync<string>("document.activeElement.id"));
+        await Assertions.Expect(page.GetByLabel("Upload id")).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Tab");
+        Assert.Equal("watch-id", await page.EvaluateAsync<string>("document.activeElement.id"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Live");
+    }
+
+    /// <summary>Slows the page's uploads as a real network would, so a test can act mid-transfer.</summary>
+    private static async Task ThrottleUploadsAsync(IPage page, int bytesPerSecond)
+    {
+        var session = await page.Context.NewCDPSessionAsync(page);
+        await session.SendAsync("Network.enable");
+        await session.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
+        {
+            ["offline"] = false, ["latency"] = 0, ["downloadThroughput"] = -1, ["uploadThroughput"] = bytesPerSecond,
+        });
+    }
+
+    public void Dispose()
+    {
+        _client.Dispose();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    private (string Path, byte[] Data) WriteFile(string name, int size)
+    {
+        var data = RandomBytes(size);
+        var path = Path.Combine(_folder, name);
+        File.WriteAllBytes(path, data);
+        return (path, data);
+    }
+}
