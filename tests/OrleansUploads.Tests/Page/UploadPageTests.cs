@@ -200,6 +200,42 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
         await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToHaveTextAsync("Live");
     }
 
+    [Fact]
+    public async Task Files_dropped_on_the_page_upload()
+    {
+        var page = await fixture.OpenAsync();
+        var drop = await page.EvaluateHandleAsync("""
+            () => {
+              const transfer = new DataTransfer();
+              transfer.items.add(new File(['dropped bytes'], 'dropped.txt', { type: 'text/plain' }));
+              return transfer;
+            }
+            """);
+
+        await page.DispatchEventAsync("main", "drop", new { dataTransfer = drop });
+
+        var card = page.Locator("li.card", new() { HasText = "dropped.txt" });
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = Patience });
+        var id = (await card.GetAttributeAsync("data-upload-id"))!;
+        Assert.Equal("dropped bytes"u8.ToArray(), await File.ReadAllBytesAsync(fixture.Service.StoredFile(id)));
+    }
+
+    [Fact]
+    public async Task At_most_three_files_upload_at_once_and_the_rest_wait_their_turn()
+    {
+        var files = Enumerable.Range(0, 5).Select(index => WriteFile($"queued-{index}.bin", 2 << 20)).ToArray();
+        var page = await fixture.OpenAsync();
+        await ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
+
+        await page.Locator("#file-input").SetInputFilesAsync(files.Select(f => f.Path));
+
+        await Assertions.Expect(page.Locator("li.card")).ToHaveCountAsync(5);
+        var states = await page.EvaluateAsync<string[]>("[...document.querySelectorAll('li.card')].map(card => card.dataset.state)");
+        Assert.Equal(2, states.Count(state => state == "queued"));
+        Assert.Equal(3, states.Count(state => state is "starting" or "created" or "uploading"));
+        await Assertions.Expect(page.Locator("li.card[data-state=completed]")).ToHaveCountAsync(5, new() { Timeout = Patience });
+    }
+
     /// <summary>Slows the page's uploads as a real network would, so a test can act mid-transfer.</summary>
     private static async Task ThrottleUploadsAsync(IPage page, int bytesPerSecond)
     {
