@@ -1,17 +1,35 @@
+using Microsoft.Extensions.Configuration;
+
 namespace OrleansUploads.Silo;
 
-/// <summary>Where a silo listens and which cluster it joins, from the <c>Orleans</c> configuration section.</summary>
+/// <summary>Where a silo listens and which cluster it joins, from the <c>Cluster</c> configuration section (not <c>Orleans</c>, which Orleans reads itself).</summary>
 public sealed class ClusterSettings
 {
-    public const string Section = "Orleans";
+    public const string Section = "Cluster";
 
     /// <summary>For the API: <c>cohosted</c> runs a silo in the API process; <c>client</c> joins a cluster of silo hosts.</summary>
     public string Mode { get; set; } = "cohosted";
 
-    public bool IsClient => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// <c>localhost</c>: one silo on this machine, state on local disk (the embedded default).
+    /// <c>redis</c>: membership, grain state and stream subscriptions in the Redis at <see cref="RedisConnectionString"/>.
+    /// </summary>
+    public string Clustering { get; set; } = "localhost";
+
+    public string RedisConnectionString { get; set; } = "localhost:6379";
+
+    /// <summary>The address other silos and clients reach this silo at (with Redis clustering).</summary>
+    public string AdvertisedIPAddress { get; set; } = "127.0.0.1";
 
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
     public string ClusterId { get; set; } = "uploads";
     public string ServiceId { get; set; } = "OrleansUploads";
+
+    public bool IsClient => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
+
+    public bool UsesRedis => string.Equals(Clustering, "redis", StringComparison.OrdinalIgnoreCase);
+
+    public static ClusterSettings From(IConfiguration configuration) =>
+        configuration.GetSection(Section).Get<ClusterSettings>() ?? new ClusterSettings();
 }

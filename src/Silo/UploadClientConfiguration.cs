@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 using OrleansUploads.Abstractions;
 
 namespace OrleansUploads.Silo;
@@ -8,8 +11,19 @@ public static class UploadClientConfiguration
 {
     public static IClientBuilder AddUploadClient(this IClientBuilder client, IConfiguration configuration)
     {
-        var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
-        client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
+        var cluster = ClusterSettings.From(configuration);
+        if (cluster.UsesRedis)
+        {
+            client.UseRedisClustering(cluster.RedisConnectionString);
+            client.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+        }
+        else
+        {
+            client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
+        }
+
+        // How soon a client notices silos that joined or left (GatewayListRefreshPeriod, ...).
+        client.Services.Configure<GatewayOptions>(configuration.GetSection("Cluster:Gateway"));
         client.AddMemoryStreams(UploadStreams.Provider);
         return client;
     }

@@ -1,12 +1,15 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 using OrleansUploads.Abstractions;
 using OrleansUploads.Grains;
+using StackExchange.Redis;
 
 namespace OrleansUploads.Silo;
 
@@ -15,13 +18,27 @@ public static class UploadSiloConfiguration
 {
     public static ISiloBuilder AddUploadGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new ClusterSettings();
-        silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        var cluster = ClusterSettings.From(configuration);
+        if (cluster.UsesRedis)
+        {
+            // Shared membership and durable shared state: any silo can take over any upload.
+            silo.UseRedisClustering(cluster.RedisConnectionString);
+            silo.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+            silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIPAddress), cluster.SiloPort, cluster.GatewayPort);
+            var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString);
+            silo.AddRedisGrainStorage(UploadStreams.UploadStore, options => options.ConfigurationOptions = redis);
+            silo.AddRedisGrainStorage(UploadStreams.PubSubStore, options => options.ConfigurationOptions = redis);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+            var grainsFolder = Path.Combine(DataFolder(configuration), "grains");
+            silo.Services.AddGrainStorage(UploadStreams.UploadStore, (services, _) => EmbeddedStore(services, grainsFolder));
+            silo.Services.AddGrainStorage(UploadStreams.PubSubStore, (services, _) => EmbeddedStore(services, grainsFolder));
+        }
 
-        var grainsFolder = Path.Combine(DataFolder(configuration), "grains");
-        silo.Services.AddGrainStorage(UploadStreams.UploadStore, (services, _) => EmbeddedStore(services, grainsFolder));
-        silo.Services.AddGrainStorage(UploadStreams.PubSubStore, (services, _) => EmbeddedStore(services, grainsFolder));
-
+        // Failure detection timing (ProbeTimeout, NumMissedProbesLimit, ...) may be tuned by configuration.
+        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Cluster:Membership"));
         silo.AddMemoryStreams(UploadStreams.Provider, streams => streams.ConfigurePullingAgent(agent => agent.Configure(options =>
         {
             // Progress latency is bounded by how often agents look at their queues (100 ms by default).

@@ -18,7 +18,7 @@ public static class UploadsHosting
     public static WebApplicationBuilder AddUploads(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        if (configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() is { IsClient: true })
+        if (ClusterSettings.From(configuration).IsClient)
         {
             builder.UseOrleansClient(client => client.AddUploadClient(configuration));
         }

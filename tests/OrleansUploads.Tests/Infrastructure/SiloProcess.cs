@@ -6,21 +6,23 @@ namespace OrleansUploads.Tests.Infrastructure;
 /// <summary>A <c>src/Silo</c> host as a child process on 127.0.0.1, for API instances in client mode.</summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    private readonly int _siloPort = FreePort.Next();
+    private readonly string[] _settings;
     private Process _process = null!;
 
-    private SiloProcess(string dataPath, int gatewayPort)
+    private SiloProcess(string dataPath, string[] settings)
     {
         DataPath = dataPath;
-        GatewayPort = gatewayPort;
+        _settings = settings;
     }
 
     public string DataPath { get; }
-    public int GatewayPort { get; }
+    public int SiloPort { get; } = FreePort.Next();
+    public int GatewayPort { get; } = FreePort.Next();
 
-    public static async Task<SiloProcess> StartAsync()
+    /// <param name="dataPath">Shared with the API instances in front of it; a new folder when null.</param>
+    public static async Task<SiloProcess> StartAsync(string? dataPath = null, params string[] settings)
     {
-        var silo = new SiloProcess(UploadService.NewDataPath(), FreePort.Next());
+        var silo = new SiloProcess(dataPath ?? UploadService.NewDataPath(), settings);
         await silo.RestartAsync();
         return silo;
     }
@@ -29,7 +31,7 @@ public sealed class SiloProcess : IAsyncDisposable
     public async Task RestartAsync()
     {
         _process = ChildProcess.StartDotnet(RepositoryPaths.SiloAssembly,
-            [$"--Orleans:SiloPort={_siloPort}", $"--Orleans:GatewayPort={GatewayPort}", $"--Storage:DataPath={DataPath}"], _ => { });
+            [$"--Cluster:SiloPort={SiloPort}", $"--Cluster:GatewayPort={GatewayPort}", $"--Storage:DataPath={DataPath}", .. _settings], _ => { });
         await Eventually.UntilAsync(GatewayAcceptsAsync, open => open, TimeSpan.FromSeconds(60), "the silo's gateway to open");
     }
 

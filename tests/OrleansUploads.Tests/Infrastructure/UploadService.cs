@@ -36,16 +36,19 @@ public sealed class UploadService : IAsyncDisposable
     public static async Task<UploadService> StartAsync(params string[] settings)
     {
         var service = new UploadService(NewDataPath(), FreePort.Next(), [
-            $"--Orleans:SiloPort={FreePort.Next()}", $"--Orleans:GatewayPort={FreePort.Next()}", .. settings], ownsData: true);
+            $"--Cluster:SiloPort={FreePort.Next()}", $"--Cluster:GatewayPort={FreePort.Next()}", .. settings], ownsData: true);
         await service.RestartAsync();
         return service;
     }
 
-    /// <summary>An API instance in client mode in front of <paramref name="cluster"/>, sharing its data folder.</summary>
-    public static async Task<UploadService> StartClientAsync(SiloProcess cluster, params string[] settings)
+    /// <summary>An API instance in client mode in front of <paramref name="silo"/>, sharing its data folder.</summary>
+    public static Task<UploadService> StartClientAsync(SiloProcess silo, params string[] settings) =>
+        StartClientAsync(silo.DataPath, [$"--Cluster:GatewayPort={silo.GatewayPort}", .. settings]);
+
+    /// <summary>An API instance in client mode; <paramref name="settings"/> say how it finds the cluster.</summary>
+    public static async Task<UploadService> StartClientAsync(string dataPath, params string[] settings)
     {
-        var service = new UploadService(cluster.DataPath, FreePort.Next(), [
-            "--Orleans:Mode=client", $"--Orleans:GatewayPort={cluster.GatewayPort}", .. settings], ownsData: false);
+        var service = new UploadService(dataPath, FreePort.Next(), ["--Cluster:Mode=client", .. settings], ownsData: false);
         await service.RestartAsync();
         return service;
     }

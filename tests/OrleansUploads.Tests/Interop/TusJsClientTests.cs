@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json;
 using OrleansUploads.Tests.Infrastructure;
 using static OrleansUploads.Tests.Infrastructure.TusRequests;
 
@@ -17,7 +15,8 @@ public sealed class TusJsClientTests(ServiceFixture fixture)
         await File.WriteAllBytesAsync(file, data);
         try
         {
-            var report = await RunNodeAsync("tus-resume.mjs", new Uri(fixture.Service.BaseAddress, "/api/uploads").ToString(), file);
+            using var node = NodeScript.Start("tus-resume.mjs", new Uri(fixture.Service.BaseAddress, "/api/uploads").ToString(), file);
+            var report = await node.FinishAsync(TimeSpan.FromSeconds(60));
 
             var abortedAt = report.GetProperty("abortedAt").GetInt64();
             var resumedFrom = report.GetProperty("resumedFrom").GetInt64();
@@ -33,23 +32,5 @@ public sealed class TusJsClientTests(ServiceFixture fixture)
         {
             File.Delete(file);
         }
-    }
-
-    private static async Task<JsonElement> RunNodeAsync(string script, params string[] arguments)
-    {
-        Assert.True(Directory.Exists(Path.Combine(RepositoryPaths.Interop, "node_modules")), "Run 'npm ci' in tests/interop first.");
-        var start = new ProcessStartInfo("node", [script, .. arguments])
-        {
-            WorkingDirectory = RepositoryPaths.Interop,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        using var node = Process.Start(start)!;
-        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        var output = node.StandardOutput.ReadToEndAsync(deadline.Token);
-        var errors = node.StandardError.ReadToEndAsync(deadline.Token);
-        await node.WaitForExitAsync(deadline.Token);
-        Assert.True(node.ExitCode == 0, $"node {script} failed: {await errors}");
-        return JsonDocument.Parse((await output).Trim().Split('\n')[^1]).RootElement;
     }
 }

@@ -1,0 +1,147 @@
+using System.Net;
+using System.Text.Json;
+using OrleansUploads.Tests.Infrastructure;
+using static OrleansUploads.Tests.Infrastructure.TusRequests;
+
+namespace OrleansUploads.Tests.Cluster;
+
+/// <summary>Three silos joined through Redis behind two API instances, with processes killed and added mid-upload.</summary>
+public sealed class ClusterTests : IAsyncLifetime, IDisposable
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    private readonly string _folder = Directory.CreateTempSubdirectory("cluster-files-").FullName;
+    private UploadCluster? _cluster;
+
+    private UploadCluster Cluster => _cluster!;
+    private UploadService First => Cluster.Apis[0];
+    private UploadService Second => Cluster.Apis[1];
+
+    public async Task InitializeAsync() => _cluster = await UploadCluster.StartAsync(silos: 3, apis: 2);
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    [Fact]
+    public async Task An_upload_created_on_one_instance_is_resumed_watched_and_cancelled_through_the_other()
+    {
+        using var one = First.CreateClient();
+        using var two = Second.CreateClient();
+        var data = RandomBytes(4 << 20);
+        var location = await one.CreateAsync(data.Length);
+        var id = IdOf(location);
+        await using var watcherOnOne = await Watcher.ConnectAsync(First.BaseAddress);
+        await using var watcherOnTwo = await Watcher.ConnectAsync(Second.BaseAddress);
+        await watcherOnOne.WatchAsync(id);
+        await watcherOnTwo.WatchAsync(id);
+
+        await one.PatchAsync(location, 0, data[..(1 << 20)]);
+        Assert.Equal(1 << 20, await two.OffsetAsync(location));
+        await using var patch = await StalledPatch.StartAsync(Second.BaseAddress, location, 1 << 20, data.Length - (1 << 20), data.AsMemory(1 << 20, 1 << 20));
+        await watcherOnOne.NextAsync("UploadProgress", id, Patience, s => s.BytesReceived == 2 << 20);
+        using var delete = await one.SendAsync(Tus(HttpMethod.Delete, location));
+
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+        Assert.Equal(410, await patch.StatusCodeAsync(Patience));
+        Assert.Equal("cancelled", (await watcherOnOne.NextAsync("UploadCancelled", id, Patience)).State);
+        Assert.Equal("cancelled", (await watcherOnTwo.NextAsync("UploadCancelled", id, Patience)).State);
+        Assert.False(File.Exists(First.StoredFile(id)));
+    }
+
+    [Fact]
+    public async Task Killing_the_silo_that_hosts_an_upload_mid_transfer_loses_nothing()
+    {
+        var (path, data) = WriteFile("silo-kill.bin", 24 << 20);
+        using var node = NodeScript.Start("tus-cluster.mjs", Endpoint(First), path, (1 << 20).ToString(), "100");
+        var id = IdOf((await node.EventAsync("created", Patience)).GetProperty("url").GetString()!);
+        await using var watcher = await Watcher.ConnectAsync(Second.BaseAddress);
+        var ahead = WatchForOffsetsAheadOfStorage(watcher);
+        await watcher.WatchAsync(id);
+        await node.LineAsync(line => line.GetProperty("event").GetString() == "chunk" && line.GetProperty("sent").GetInt64() >= 4 << 20, Patience);
+
+        var host = await Cluster.HostOfAsync(id);
+        await host.KillAsync();
+        var outcome = await node.FinishAsync(Patience);
+
+        Assert.Equal("done", outcome.GetProperty("event").GetString());
+        var completed = await watcher.NextAsync("UploadCompleted", id, Patience);
+        Assert.Equal(Sha256(data), completed.Sha256);
+        Assert.Equal(data, await File.ReadAllBytesAsync(First.StoredFile(id)));
+        Assert.NotEqual(host.SiloPort, (await Cluster.HostOfAsync(id)).SiloPort);
+        AssertMonotonic(watcher.Events(id));
+        Assert.Empty(ahead);
+    }
+
+    [Fact]
+    public async Task Killing_an_api_instance_mid_upload_lets_the_client_finish_through_the_other()
+    {
+        var (path, data) = WriteFile("api-kill.bin", 24 << 20);
+        using var node = NodeScript.Start("tus-cluster.mjs", $"{Endpoint(First)},{Endpoint(Second)}", path, (1 << 20).ToString(), "100");
+        var id = IdOf((await node.EventAsync("created", Patience)).GetProperty("url").GetString()!);
+        await node.LineAsync(line => line.GetProperty("event").GetString() == "chunk" && line.GetProperty("sent").GetInt64() >= 4 << 20, Patience);
+
+        await First.KillAsync();
+        var outcome = await node.FinishAsync(Patience);
+
+        Assert.Equal(("done", 1), (outcome.GetProperty("event").GetString(), outcome.GetProperty("endpoint").GetInt32()));
+        using var two = Second.CreateClient();
+        var status = await two.StatusAsync($"/api/uploads/{id}");
+        Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
+        Assert.Equal(data, await File.ReadAllBytesAsync(Second.StoredFile(id)));
+    }
+
+    [Fact]
+    public async Task Adding_a_silo_while_uploads_run_does_not_disturb_them()
+    {
+        var (path, data) = WriteFile("add-silo.bin", 16 << 20);
+        using var node = NodeScript.Start("tus-cluster.mjs", Endpoint(First), path, (1 << 20).ToString(), "100");
+        var id = IdOf((await node.EventAsync("created", Patience)).GetProperty("url").GetString()!);
+        await node.LineAsync(line => line.GetProperty("event").GetString() == "chunk" && line.GetProperty("sent").GetInt64() >= 2 << 20, Patience);
+
+        await Cluster.AddSiloAsync();
+        var outcome = await node.FinishAsync(Patience);
+
+        Assert.Equal(("done", 0), (outcome.GetProperty("event").GetString(), outcome.GetProperty("retries").GetInt32()));
+        using var one = First.CreateClient();
+        Assert.Equal(Sha256(data), (await one.StatusAsync($"/api/uploads/{id}")).Sha256);
+        Assert.Equal(4, Cluster.Silos.Count);
+    }
+
+    private static string Endpoint(UploadService api) => new Uri(api.BaseAddress, "/api/uploads").ToString();
+
+    private (string Path, byte[] Data) WriteFile(string name, int size)
+    {
+        var data = RandomBytes(size);
+        var path = Path.Combine(_folder, name);
+        File.WriteAllBytes(path, data);
+        return (path, data);
+    }
+
+    /// <summary>Records every event whose offset is ahead of what the shared storage holds at that moment.</summary>
+    private List<string> WatchForOffsetsAheadOfStorage(Watcher watcher)
+    {
+        var ahead = new List<string>();
+        watcher.OnEvent = (_, status) =>
+        {
+            var stored = new FileInfo(First.StoredFile(status.Id));
+            if (stored.Exists && status.BytesReceived > stored.Length)
+            {
+                lock (ahead)
+                {
+                    ahead.Add($"{status.BytesReceived} > {stored.Length}");
+                }
+            }
+        };
+        return ahead;
+    }
+
+    private static void AssertMonotonic(IReadOnlyList<(string Event, UploadStatusView Status)> events) =>
+        Assert.True(events.Zip(events.Skip(1)).All(pair => pair.First.Status.BytesReceived <= pair.Second.Status.BytesReceived),
+            string.Join(", ", events.Select(e => $"{e.Event}:{e.Status.BytesReceived}")));
+}

@@ -1,0 +1,94 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using OrleansUploads.Abstractions;
+using OrleansUploads.Silo;
+using OrleansUploads.Tests.Infrastructure;
+
+namespace OrleansUploads.Tests.Cluster;
+
+/// <summary>
+/// A real cluster on 127.0.0.1: redis-server, silo host processes joined through Redis, and API
+/// processes in client mode, all sharing one data folder for upload bytes. Failure detection is
+/// shortened so a killed silo is declared dead within seconds.
+/// </summary>
+public sealed class UploadCluster : IAsyncDisposable
+{
+    private readonly string _dataPath = UploadService.NewDataPath();
+    private IHost? _observer;
+
+    private UploadCluster(RedisServer redis) => Redis = redis;
+
+    public RedisServer Redis { get; }
+    public List<SiloProcess> Silos { get; } = [];
+    public List<UploadService> Apis { get; } = [];
+
+    public string[] Settings =>
+    [
+        "--Cluster:Clustering=redis", $"--Cluster:RedisConnectionString={Redis.ConnectionString}",
+        "--Cluster:Membership:ProbeTimeout=00:00:01", "--Cluster:Membership:NumMissedProbesLimit=1",
+        "--Cluster:Membership:NumVotesForDeathDeclaration=1", "--Cluster:Membership:TableRefreshTimeout=00:00:01",
+        "--Cluster:Membership:IAmAliveTablePublishTimeout=00:00:05", "--Cluster:Gateway:GatewayListRefreshPeriod=00:00:01",
+        "--Uploads:LeaseTakeoverTimeout=00:00:01",
+    ];
+
+    public static async Task<UploadCluster> StartAsync(int silos, int apis)
+    {
+        var cluster = new UploadCluster(await RedisServer.StartAsync());
+        // The first silo alone, so the others find a cluster to join.
+        await cluster.AddSiloAsync();
+        await Task.WhenAll(Enumerable.Range(1, silos - 1).Select(_ => cluster.AddSiloAsync()));
+        var started = await Task.WhenAll(Enumerable.Range(0, apis).Select(_ => UploadService.StartClientAsync(cluster._dataPath, cluster.Settings)));
+        cluster.Apis.AddRange(started);
+        return cluster;
+    }
+
+    public async Task<SiloProcess> AddSiloAsync()
+    {
+        var silo = await SiloProcess.StartAsync(_dataPath, Settings);
+        lock (Silos)
+        {
+            Silos.Add(silo);
+        }
+
+        return silo;
+    }
+
+    /// <summary>The silo process that hosts an upload's grain right now, asked of the cluster itself.</summary>
+    public async Task<SiloProcess> HostOfAsync(string uploadId)
+    {
+        var client = (await ObserverAsync()).Services.GetRequiredService<IClusterClient>();
+        var address = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(client.GetGrain<IUploadGrain>(uploadId));
+        return Silos.Single(silo => silo.SiloPort == address!.Endpoint.Port);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_observer is not null)
+        {
+            await _observer.StopAsync();
+            _observer.Dispose();
+        }
+
+        foreach (var process in Apis.Cast<IAsyncDisposable>().Concat(Silos))
+        {
+            await process.DisposeAsync();
+        }
+
+        await Redis.DisposeAsync();
+    }
+
+    private async Task<IHost> ObserverAsync()
+    {
+        if (_observer is null)
+        {
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration.AddCommandLine(Settings);
+            builder.UseOrleansClient(client => client.AddUploadClient(builder.Configuration));
+            _observer = builder.Build();
+            await _observer.StartAsync();
+        }
+
+        return _observer;
+    }
+}
