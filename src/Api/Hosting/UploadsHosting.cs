@@ -34,6 +34,7 @@ public static class UploadsHosting
         builder.Services.AddSingleton<IUploadStore>(new FileUploadStore(filesFolder));
         builder.Services.Configure<UploadApiOptions>(configuration.GetSection(UploadApiOptions.Section));
         builder.Services.AddSingleton<ChunkReceiver>();
+        builder.Services.AddSingleton<UploadCounters>();
         builder.Services.AddSingleton<UploadCancellation>();
         builder.Services.AddSingleton<ProgressRelay>();
         builder.Services.AddSignalR().AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
@@ -57,8 +58,10 @@ public static class UploadsHosting
         uploads.MapTusApi();
         uploads.MapStatusApi();
         app.MapHub<UploadHub>(HubPath);
-        // How many uploads this instance relays; shows that watching leaks no subscriptions.
-        app.MapGet("/api/relay", (ProgressRelay relay) => TypedResults.Ok(new { subscriptions = relay.Subscriptions }));
+        // What this instance is doing: relayed uploads (watching leaks no subscriptions) and how
+        // often writers report to grains (the cost of tracking).
+        app.MapGet("/api/diagnostics", (ProgressRelay relay, UploadCounters counters) => TypedResults.Ok(
+            new { relaySubscriptions = relay.Subscriptions, storedReports = counters.StoredReports, bytesStored = counters.BytesStored }));
         return app;
     }
 }

@@ -1,5 +1,5 @@
 using System.Buffers;
-using System.Diagnostics;
+using System.Security.Cryptography;
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
@@ -13,7 +13,8 @@ namespace OrleansUploads.Api.Uploads;
 /// grain as they land. Bytes are flushed to storage before each report, so no offset the grain
 /// commits runs ahead of the data; nothing larger than one read is held in memory.
 /// </summary>
-public sealed class ChunkReceiver(IGrainFactory grains, IUploadStore store, IOptions<UploadApiOptions> options, ILogger<ChunkReceiver> logger)
+public sealed class ChunkReceiver(
+    IGrainFactory grains, IUploadStore store, UploadCounters counters, IOptions<UploadApiOptions> options, ILogger<ChunkReceiver> logger)
 {
     private readonly TimeSpan _reportInterval = options.Value.ReportInterval;
 
@@ -52,73 +53,64 @@ public sealed class ChunkReceiver(IGrainFactory grains, IUploadStore store, IOpt
         using var hash = request.Checksum?.StartHash();
         var limit = status.TotalBytes ?? request.Limit;
         var start = status.BytesReceived;
-        long position = start, reported = start;
+        // A body that starts at the beginning is hashed as it passes, so completing it needs no re-read.
+        using var fileHash = start == 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        long position = start;
         bool ended = false, overflow = false, stopped = false;
 
-        await using (var file = await store.OpenAppendAsync(request.UploadId, start, CancellationToken.None))
+        await using var file = await store.OpenAppendAsync(request.UploadId, start, CancellationToken.None);
+        var progress = new ProgressReporter(grain, leaseId, file, start, _reportInterval, counters);
+        // Wakes the read loop when a client pauses mid-body, so what is stored gets committed anyway.
+        var wakeUp = new Timer(_ => request.Body.CancelPendingRead(), null, _reportInterval, _reportInterval);
+        try
         {
-            var lastReport = Stopwatch.GetTimestamp();
-            try
+            while (!stopped)
             {
-                while (!stopped)
+                var read = await request.Body.ReadAsync(stopping.Token);
+                var buffer = read.Buffer;
+                if (position + buffer.Length > limit)
                 {
-                    var pending = request.Body.ReadAsync(stopping.Token);
-                    if (!pending.IsCompleted && hash is null && position > reported)
-                    {
-                        // The client paused mid-body: commit what is stored rather than hold it back.
-                        var waiting = pending.AsTask();
-                        pending = new ValueTask<ReadResult>(waiting);
-                        if (await Task.WhenAny(waiting, Task.Delay(_reportInterval, stopping.Token)) != waiting)
-                        {
-                            stopped = await ReportAsync(grain, leaseId, file, position);
-                            reported = position;
-                            lastReport = Stopwatch.GetTimestamp();
-                            if (stopped)
-                            {
-                                break;
-                            }
-                        }
-                    }
+                    overflow = true;
+                    request.Body.AdvanceTo(buffer.Start, buffer.End);
+                    break;
+                }
 
-                    var read = await pending;
-                    var buffer = read.Buffer;
-                    if (position + buffer.Length > limit)
-                    {
-                        overflow = true;
-                        request.Body.AdvanceTo(buffer.Start, buffer.End);
-                        break;
-                    }
+                foreach (var segment in buffer)
+                {
+                    await file.WriteAsync(segment, CancellationToken.None);
+                    hash?.AppendData(segment.Span);
+                    fileHash?.AppendData(segment.Span);
+                }
 
-                    foreach (var segment in buffer)
-                    {
-                        await file.WriteAsync(segment, CancellationToken.None);
-                        hash?.AppendData(segment.Span);
-                    }
+                position += buffer.Length;
+                counters.CountStored(buffer.Length);
+                request.Body.AdvanceTo(buffer.End);
+                if (read.IsCompleted)
+                {
+                    ended = true;
+                    break;
+                }
 
-                    position += buffer.Length;
-                    request.Body.AdvanceTo(buffer.End);
-                    if (read.IsCompleted)
-                    {
-                        ended = true;
-                        break;
-                    }
-
-                    // A chunk with a checksum commits nothing until it is verified whole.
-                    if (hash is null && position > reported && Stopwatch.GetElapsedTime(lastReport) >= _reportInterval)
-                    {
-                        stopped = await ReportAsync(grain, leaseId, file, position);
-                        reported = position;
-                        lastReport = Stopwatch.GetTimestamp();
-                    }
+                // A chunk with a checksum commits nothing until it is verified whole.
+                if (hash is null && progress.Due(position))
+                {
+                    stopped = await progress.ReportAsync(position);
                 }
             }
-            catch (Exception exception) when (IsRequestEnd(exception, stopping.Token))
-            {
-                // The client left or the grain said stop: an outcome, not an error.
-            }
-
-            await file.FlushAsync(CancellationToken.None);
         }
+        catch (Exception exception) when (IsRequestEnd(exception, stopping.Token))
+        {
+            // The client left or the grain said stop: an outcome, not an error.
+        }
+        finally
+        {
+            await wakeUp.DisposeAsync();
+        }
+
+        await file.FlushAsync(CancellationToken.None);
+        stopped |= await progress.SettleAsync();
+        var reported = progress.Reported;
+        await file.DisposeAsync();
 
         if (overflow || (ended && hash is not null && !request.Checksum!.Matches(hash.GetHashAndReset())))
         {
@@ -135,19 +127,12 @@ public sealed class ChunkReceiver(IGrainFactory grains, IUploadStore store, IOpt
 
         if (position == status.TotalBytes || (request.CompleteAtEnd && status.TotalBytes is null))
         {
-            var sha256 = await store.Sha256Async(request.UploadId, CancellationToken.None);
+            var sha256 = fileHash is not null ? Convert.ToHexStringLower(fileHash.GetHashAndReset()) : await store.Sha256Async(request.UploadId, CancellationToken.None);
             var completed = await grain.CompleteAsync(leaseId, position, sha256, CancellationToken.None);
             return new ChunkOutcome(completed.State == UploadState.Completed ? ChunkResult.Completed : ChunkResult.Finished, completed);
         }
 
         return new ChunkOutcome(ChunkResult.Stored, await grain.ReleaseLeaseAsync(leaseId, position, CancellationToken.None));
-    }
-
-    /// <summary>Flushes to storage first, so the grain never commits bytes storage does not hold; true means stop.</summary>
-    private static async Task<bool> ReportAsync(IUploadGrain grain, Guid leaseId, Stream file, long position)
-    {
-        await file.FlushAsync(CancellationToken.None);
-        return await grain.ReportStoredAsync(leaseId, position, CancellationToken.None) == WriteVerdict.Stop;
     }
 
     private ChunkResult StopResult(UploadWriter writer, bool stoppedByGrain, UploadStatus released)

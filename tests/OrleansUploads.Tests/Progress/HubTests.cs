@@ -191,7 +191,7 @@ public sealed class HubTests(ServiceFixture fixture)
     }
 
     private async Task<int> SubscriptionsAsync() =>
-        (await _client.GetFromJsonAsync<RelayView>("/api/relay"))!.Subscriptions;
+        (await _client.GetFromJsonAsync<Diagnostics>("/api/diagnostics"))!.RelaySubscriptions;
 
-    private sealed record RelayView(int Subscriptions);
+    private sealed record Diagnostics(int RelaySubscriptions);
 }

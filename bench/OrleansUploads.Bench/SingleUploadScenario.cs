@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using System.Text.Json;
+using static OrleansUploads.Bench.Report;
+using static OrleansUploads.Bench.Transfers;
+
+namespace OrleansUploads.Bench;
+
+/// <summary>
+/// Scenario 1 (one large upload against the bare endpoint and the tus reference server for Node,
+/// with our HTTP client and with tus-js-client) and scenario 6 (what tracking costs).
+/// </summary>
+public static class SingleUploadScenario
+{
+    public static async Task RunAsync(BenchSettings settings, Report report)
+    {
+        await using var bare = await ServerProcess.StartBareEndpointAsync();
+        await using var ours = await ServerProcess.StartServiceAsync();
+        await using var untracked = await ServerProcess.StartServiceAsync("--Uploads:ReportInterval=01:00:00");
+        await using var tusNode = await ServerProcess.StartTusNodeServerAsync();
+        using var client = NewClient();
+        var size = settings.LargeBytes;
+        var oursEndpoint = new Uri(ours.BaseAddress, "/api/uploads");
+        var untrackedEndpoint = new Uri(untracked.BaseAddress, "/api/uploads");
+        var tusNodeEndpoint = new Uri(tusNode.BaseAddress, "/files");
+
+        // Warm up every server (JIT, first activations) before anything is timed.
+        await PostAsync(client, bare.BaseAddress, 16 << 20);
+        await TusUploadAsync(client, oursEndpoint, 16 << 20);
+        await TusUploadAsync(client, untrackedEndpoint, 16 << 20);
+        await TusUploadAsync(client, tusNodeEndpoint, 16 << 20);
+
+        List<double> bareRates = [], oursRates = [], untrackedRates = [], tusNodeRates = [], reportsPerSecond = [];
+        for (var round = 0; round < settings.Repetitions; round++)
+        {
+            // Interleaved, so a noisy neighbour hurts every server alike.
+            bareRates.Add(MegabytesPerSecond(size, await TimeAsync(() => PostAsync(client, bare.BaseAddress, size))));
+            Clear(bare);
+            var reportsBefore = await ReportsAsync(client, ours);
+            var oursTime = await TimeAsync(() => TusUploadAsync(client, oursEndpoint, size));
+            oursRates.Add(MegabytesPerSecond(size, oursTime));
+            reportsPerSecond.Add((await ReportsAsync(client, ours) - reportsBefore) / oursTime.TotalSeconds);
+            Clear(ours);
+            tusNodeRates.Add(MegabytesPerSecond(size, await TimeAsync(() => TusUploadAsync(client, tusNodeEndpoint, size))));
+            Clear(tusNode);
+            untrackedRates.Add(MegabytesPerSecond(size, await TimeAsync(() => TusUploadAsync(client, untrackedEndpoint, size))));
+            Clear(untracked);
+        }
+
+        var scenario = $"1. One {size >> 20} MiB upload";
+        report.Add(new(scenario, "bare endpoint (baseline)", Number(Median(bareRates), "MB/s")));
+        report.Add(new(scenario, "OrleansUploads", Number(Median(oursRates), "MB/s")));
+        report.Add(new(scenario, "tus-node-server (@tus/server + @tus/file-store)", Number(Median(tusNodeRates), "MB/s")));
+        var toBare = Median(oursRates) / Median(bareRates);
+        report.Add(new(scenario, "(a) OrleansUploads / bare endpoint", Ratio(toBare), ">= 0.90", toBare >= 0.90));
+        var toTusNode = Median(oursRates) / Median(tusNodeRates);
+        report.Add(new(scenario, "(b) OrleansUploads / tus-node-server", Ratio(toTusNode), "> 1.00", toTusNode > 1.0));
+
+        await TusJsClientAsync(settings, report, scenario, ours, oursEndpoint, tusNode, tusNodeEndpoint);
+
+        var grains = "6. Grain cost";
+        report.Add(new(grains, "grain calls per second per upload while sending", Number(Median(reportsPerSecond), "/s")));
+        var cost = 1 - Median(oursRates) / Median(untrackedRates);
+        report.Add(new(grains, "throughput lost to progress tracking (vs reporting off)", $"{cost * 100:0.0}%", "<= 5%", cost <= 0.05));
+    }
+
+    /// <summary>(c) tus-js-client under Node sending the same file to both tus servers.</summary>
+    private static async Task TusJsClientAsync(BenchSettings settings, Report report, string scenario,
+        ServerProcess ours, Uri oursEndpoint, ServerProcess tusNode, Uri tusNodeEndpoint)
+    {
+        var file = Path.Combine(Path.GetTempPath(), $"bench-{Guid.NewGuid():N}.bin");
+        await using (var output = File.Create(file))
+        {
+            await new RepeatingContent(settings.LargeBytes).CopyToAsync(output);
+        }
+
+        try
+        {
+            List<double> oursRates = [], tusNodeRates = [];
+            for (var round = 0; round < settings.Repetitions; round++)
+            {
+                oursRates.Add(MegabytesPerSecond(settings.LargeBytes, await NodeUploadAsync(oursEndpoint, file)));
+                Clear(ours);
+                tusNodeRates.Add(MegabytesPerSecond(settings.LargeBytes, await NodeUploadAsync(tusNodeEndpoint, file)));
+                Clear(tusNode);
+            }
+
+            report.Add(new(scenario, "(c) tus-js-client to OrleansUploads", Number(Median(oursRates), "MB/s")));
+            report.Add(new(scenario, "(c) tus-js-client to tus-node-server", Number(Median(tusNodeRates), "MB/s")));
+            var ratio = Median(oursRates) / Median(tusNodeRates);
+            report.Add(new(scenario, "(c) tus-js-client: OrleansUploads / tus-node-server", Ratio(ratio), "> 1.00", ratio > 1.0));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    private static async Task<TimeSpan> NodeUploadAsync(Uri endpoint, string file)
+    {
+        using var node = Process.Start(new ProcessStartInfo("node", ["tus-js-upload.mjs", endpoint.ToString(), file])
+        {
+            WorkingDirectory = BenchPaths.Node,
+            RedirectStandardOutput = true,
+        })!;
+        var output = await node.StandardOutput.ReadToEndAsync();
+        await node.WaitForExitAsync();
+        if (node.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"tus-js-client upload to {endpoint} failed: {output}");
+        }
+
+        return TimeSpan.FromSeconds(JsonDocument.Parse(output.Trim()).RootElement.GetProperty("seconds").GetDouble());
+    }
+
+    public static async Task<long> ReportsAsync(HttpClient client, ServerProcess service) =>
+        (await client.GetFromJsonAsync<JsonElement>(new Uri(service.BaseAddress, "/api/diagnostics"))).GetProperty("storedReports").GetInt64();
+
+    /// <summary>Deletes what a server stored, so disk space and page cache do not build up between rounds.</summary>
+    public static void Clear(ServerProcess server)
+    {
+        foreach (var file in Directory.EnumerateFiles(server.DataPath, "*", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}grains{Path.DirectorySeparatorChar}")))
+        {
+            File.Delete(file);
+        }
+    }
+}
