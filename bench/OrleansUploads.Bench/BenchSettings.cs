@@ -3,7 +3,7 @@ namespace OrleansUploads.Bench;
 /// <summary>How big each scenario is; <c>--quick</c> shrinks everything for a smoke run.</summary>
 public sealed record BenchSettings(long LargeBytes, int Repetitions, int ConcurrentUploads, long SmallBytes, long MemoryBytes, int CancelRounds, int LatencyUploads)
 {
-    public static BenchSettings Full { get; } = new(1L << 30, 3, 1000, 1 << 20, 4L << 30, 30, 8);
+    public static BenchSettings Full { get; } = new(1L << 30, 5, 1000, 1 << 20, 4L << 30, 30, 8);
 
     public static BenchSettings Quick { get; } = new(128L << 20, 1, 100, 1 << 20, 512L << 20, 5, 2);
 

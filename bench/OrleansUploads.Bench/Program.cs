@@ -18,15 +18,18 @@ var settings = args.Contains("--quick") ? BenchSettings.Quick : BenchSettings.Fu
 var report = new Report();
 var clock = Stopwatch.StartNew();
 Console.WriteLine($"OrleansUploads benchmarks: {settings}");
-await SingleUploadScenario.RunAsync(settings, report);
-await ManyUploadsScenario.RunAsync(settings, report);
-await LatencyScenarios.RunAsync(settings, report);
-await MemoryScenario.RunAsync(settings, report);
+// --only=N runs one scenario group (1: single upload and grain cost, 2: many uploads, 3: latencies, 5: memory),
+// for profiling; only a full run writes BENCHMARKS.md.
+var only = args.FirstOrDefault(a => a.StartsWith("--only="))?["--only=".Length..];
+if (only is null or "1") { await SingleUploadScenario.RunAsync(settings, report); }
+if (only is null or "2") { await ManyUploadsScenario.RunAsync(settings, report); }
+if (only is null or "3") { await LatencyScenarios.RunAsync(settings, report); }
+if (only is null or "5") { await MemoryScenario.RunAsync(settings, report); }
 
 var markdown = report.ToMarkdown(clock.Elapsed, settings.ToString());
 Console.WriteLine();
 Console.WriteLine(markdown);
-if (!args.Contains("--quick"))
+if (!args.Contains("--quick") && only is null)
 {
     await File.WriteAllTextAsync(Path.Combine(BenchPaths.Root, "BENCHMARKS.md"), markdown);
 }

@@ -3,9 +3,6 @@ namespace OrleansUploads.Api.Storage;
 /// <summary>One file per upload under a folder that every API instance sees.</summary>
 public sealed class FileUploadStore(string folder) : IUploadStore
 {
-    // Large enough that the 4 KiB segments of a request body become few, large writes.
-    private const int WriteBufferSize = 1 << 20;
-
     public Task CreateAsync(string uploadId, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(folder);
@@ -24,10 +21,9 @@ public sealed class FileUploadStore(string folder) : IUploadStore
 
     public Task<Stream> OpenAppendAsync(string uploadId, long offset, CancellationToken cancellationToken)
     {
-        var stream = new FileStream(PathOf(uploadId), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete, WriteBufferSize);
-        stream.SetLength(offset);
-        stream.Position = offset;
-        return Task.FromResult<Stream>(stream);
+        var handle = File.OpenHandle(PathOf(uploadId), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+        RandomAccess.SetLength(handle, offset);
+        return Task.FromResult<Stream>(new WriteBehindFileStream(handle, offset));
     }
 
     public Task TruncateAsync(string uploadId, long length, CancellationToken cancellationToken)

@@ -1,0 +1,101 @@
+using System.Buffers;
+using Microsoft.Win32.SafeHandles;
+
+namespace OrleansUploads.Api.Storage;
+
+/// <summary>
+/// Appends to a file in 1 MiB blocks, writing one block to disk while the next fills, so reading the
+/// request body and writing the disk overlap instead of taking turns. <see cref="FlushAsync(CancellationToken)"/>
+/// returns only when every byte written so far has been handed to the file system.
+/// </summary>
+internal sealed class WriteBehindFileStream(SafeFileHandle file, long position) : Stream
+{
+    private const int BlockSize = 1 << 20;
+    private byte[] _filling = ArrayPool<byte>.Shared.Rent(BlockSize);
+    private byte[] _spare = ArrayPool<byte>.Shared.Rent(BlockSize);
+    private int _filled;
+    private Task _writing = Task.CompletedTask;
+    private long _position = position;
+    private bool _disposed;
+
+    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        while (source.Length > 0)
+        {
+            var take = Math.Min(source.Length, BlockSize - _filled);
+            source.Span[..take].CopyTo(_filling.AsSpan(_filled));
+            _filled += take;
+            source = source[take..];
+            if (_filled == BlockSize)
+            {
+                await StartWritingAsync();
+            }
+        }
+    }
+
+    public override async Task FlushAsync(CancellationToken cancellationToken)
+    {
+        await StartWritingAsync();
+        await _writing;
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    public override void Flush() => FlushAsync().GetAwaiter().GetResult();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            await FlushAsync();
+        }
+        finally
+        {
+            file.Dispose();
+            ArrayPool<byte>.Shared.Return(_filling);
+            ArrayPool<byte>.Shared.Return(_spare);
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => _position + _filled;
+    public override long Position { get => Length; set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    /// <summary>Waits for the block on its way to disk, then sends the filled one after it.</summary>
+    private async Task StartWritingAsync()
+    {
+        await _writing;
+        if (_filled == 0)
+        {
+            return;
+        }
+
+        var block = _filling.AsMemory(0, _filled);
+        _writing = RandomAccess.WriteAsync(file, block, _position).AsTask();
+        _position += _filled;
+        (_filling, _spare) = (_spare, _filling);
+        _filled = 0;
+    }
+}
