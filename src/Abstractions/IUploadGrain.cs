@@ -8,14 +8,14 @@ public interface IUploadGrain : IGrainWithStringKey
 {
     Task<UploadStatus> CreateAsync(UploadCreation creation, CancellationToken cancellationToken = default);
 
-    /// <summary>The current status, or null when no upload has this id.</summary>
-    Task<UploadStatus?> GetStatusAsync(CancellationToken cancellationToken = default);
+    /// <summary>The current status, or null when no upload has this id or it belongs to another owner.</summary>
+    Task<UploadStatus?> GetStatusAsync(string owner, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Grants the lease to a writer starting at <paramref name="offset"/>. A writer already attached is
     /// told to stop first and keeps what it stored; this call waits until it let go.
     /// </summary>
-    Task<LeaseGrant> AcquireLeaseAsync(long offset, IUploadWriter writer, CancellationToken cancellationToken = default);
+    Task<LeaseGrant> AcquireLeaseAsync(long offset, IUploadWriter writer, string owner, CancellationToken cancellationToken = default);
 
     /// <summary>Tells the grain that storage holds every byte up to <paramref name="offset"/>.</summary>
     Task<WriteVerdict> ReportStoredAsync(Guid leaseId, long offset, CancellationToken cancellationToken = default);
@@ -34,7 +34,8 @@ public interface IUploadGrain : IGrainWithStringKey
 
     /// <summary>
     /// Cancels: refuses every later write, stops the writer in flight and waits until it let go, so
-    /// the caller can delete the stored bytes. Returns null when no upload has this id.
+    /// the caller can delete the stored bytes. Returns null when no upload has this id or it belongs
+    /// to another owner.
     /// </summary>
-    Task<UploadStatus?> CancelAsync(CancellationToken cancellationToken = default);
+    Task<UploadStatus?> CancelAsync(string owner, CancellationToken cancellationToken = default);
 }

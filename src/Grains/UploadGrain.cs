@@ -65,12 +65,12 @@ public sealed class UploadGrain(
         return Snapshot();
     }
 
-    public Task<UploadStatus?> GetStatusAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult(Upload.Exists ? Snapshot() : null);
+    public Task<UploadStatus?> GetStatusAsync(string owner, CancellationToken cancellationToken = default) =>
+        Task.FromResult(VisibleTo(owner) ? Snapshot() : null);
 
-    public async Task<LeaseGrant> AcquireLeaseAsync(long offset, IUploadWriter writer, CancellationToken cancellationToken = default)
+    public async Task<LeaseGrant> AcquireLeaseAsync(long offset, IUploadWriter writer, string owner, CancellationToken cancellationToken = default)
     {
-        if (!Upload.Exists)
+        if (!VisibleTo(owner))
         {
             return new LeaseGrant(null, WriteRefusal.NotFound, null);
         }
@@ -197,9 +197,9 @@ public sealed class UploadGrain(
         return Snapshot();
     }
 
-    public async Task<UploadStatus?> CancelAsync(CancellationToken cancellationToken = default)
+    public async Task<UploadStatus?> CancelAsync(string owner, CancellationToken cancellationToken = default)
     {
-        if (!Upload.Exists)
+        if (!VisibleTo(owner))
         {
             return null;
         }
@@ -306,6 +306,9 @@ public sealed class UploadGrain(
         await state.WriteStateAsync();
         _durableOffset = Math.Max(_durableOffset, writing);
     }
+
+    /// <summary>Another owner's upload is treated as absent: its existence is not revealed.</summary>
+    private bool VisibleTo(string owner) => Upload.Exists && string.Equals(Upload.Owner, owner, StringComparison.Ordinal);
 
     private IUploadCatalogGrain Catalog => GrainFactory.GetGrain<IUploadCatalogGrain>(Upload.Owner);
 

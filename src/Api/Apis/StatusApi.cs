@@ -15,24 +15,25 @@ public static class StatusApi
         return uploads;
     }
 
-    private static async Task<IResult> GetAsync(string id, [AsParameters] UploadServices services) =>
-        await FindAsync(id, services) is { } status ? TypedResults.Ok(status) : TusResults.NotFound();
+    private static async Task<IResult> GetAsync(string id, HttpContext context, [AsParameters] UploadServices services) =>
+        await services.FindAsync(id, context.User) is { } status ? TypedResults.Ok(status) : TusResults.NotFound();
 
-    private static async Task<IResult> ListAsync(string? state, [AsParameters] UploadServices services)
+    private static async Task<IResult> ListAsync(string? state, HttpContext context, [AsParameters] UploadServices services)
     {
         if (state is not (null or "active"))
         {
             return TusResults.Problem(StatusCodes.Status400BadRequest, "Only state=active can be listed.");
         }
 
-        var ids = await services.Grains.GetGrain<IUploadCatalogGrain>(UploadOwners.Anonymous).GetActiveAsync();
-        var statuses = await Task.WhenAll(ids.Select(id => services.Grains.GetGrain<IUploadGrain>(id).GetStatusAsync()));
+        var owner = services.Caller.OwnerOf(context.User);
+        var ids = await services.Grains.GetGrain<IUploadCatalogGrain>(owner).GetActiveAsync();
+        var statuses = await Task.WhenAll(ids.Select(id => services.Grains.GetGrain<IUploadGrain>(id).GetStatusAsync(owner)));
         return TypedResults.Ok(statuses.OfType<UploadStatus>().Where(s => !s.State.IsTerminal()).OrderBy(s => s.CreatedAt).ToArray());
     }
 
     private static async Task<IResult> DownloadAsync(string id, HttpContext context, [AsParameters] UploadServices services)
     {
-        if (await FindAsync(id, services) is not { } status)
+        if (await services.FindAsync(id, context.User) is not { } status)
         {
             return TusResults.NotFound();
         }
@@ -50,6 +51,4 @@ public static class StatusApi
         return TypedResults.File(content, "application/octet-stream", status.FileName ?? id, enableRangeProcessing: true);
     }
 
-    private static async Task<UploadStatus?> FindAsync(string id, UploadServices services) =>
-        UploadId.IsValid(id) ? await services.Grains.GetGrain<IUploadGrain>(id).GetStatusAsync() : null;
 }

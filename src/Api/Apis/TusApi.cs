@@ -71,12 +71,13 @@ public static class TusApi
 
         var id = UploadId.New();
         await services.Store.CreateAsync(id, context.RequestAborted);
-        var creation = new UploadCreation(length, metadata.Text("filename", "name"), metadata.Text("filetype", "type"), NullIfEmpty(metadataHeader), UploadOwners.Anonymous);
+        var owner = services.Caller.OwnerOf(context.User);
+        var creation = new UploadCreation(length, metadata.Text("filename", "name"), metadata.Text("filetype", "type"), NullIfEmpty(metadataHeader), owner);
         var status = await services.Grains.GetGrain<IUploadGrain>(id).CreateAsync(creation);
         var location = $"{request.PathBase}/api/uploads/{id}";
         if (withUpload)
         {
-            var outcome = await services.Receiver.ReceiveAsync(new ChunkRequest(id, 0, checksum.Checksum, request.BodyReader), context.RequestAborted);
+            var outcome = await services.Receiver.ReceiveAsync(new ChunkRequest(id, owner, 0, checksum.Checksum, request.BodyReader), context.RequestAborted);
             if (outcome.Result is not (ChunkResult.Stored or ChunkResult.Completed))
             {
                 // The upload exists either way; tell the client where, so it can resume.
@@ -95,7 +96,7 @@ public static class TusApi
     {
         var headers = context.Response.Headers;
         headers.CacheControl = "no-store";
-        if (!UploadId.IsValid(id) || await services.Grains.GetGrain<IUploadGrain>(id).GetStatusAsync() is not { } status)
+        if (await services.FindAsync(id, context.User) is not { } status)
         {
             return TypedResults.NotFound();
         }
@@ -142,7 +143,7 @@ public static class TusApi
             return TusResults.Problem(StatusCodes.Status400BadRequest, checksum.Error);
         }
 
-        if (!UploadId.IsValid(id) || await services.Grains.GetGrain<IUploadGrain>(id).GetStatusAsync() is not { } status)
+        if (await services.FindAsync(id, context.User) is not { } status)
         {
             return TusResults.NotFound();
         }
@@ -163,12 +164,12 @@ public static class TusApi
             return TusResults.Problem(StatusCodes.Status413PayloadTooLarge, "The body runs past the upload's declared size.");
         }
 
-        var outcome = await services.Receiver.ReceiveAsync(new ChunkRequest(id, offset, checksum.Checksum, request.BodyReader), context.RequestAborted);
+        var outcome = await services.Receiver.ReceiveAsync(new ChunkRequest(id, status.Owner, offset, checksum.Checksum, request.BodyReader), context.RequestAborted);
         return TusResults.ForChunk(context, outcome);
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext context, [AsParameters] UploadServices services) =>
-        await services.Cancellation.CancelAsync(id, context.RequestAborted) is null
+        await services.Cancellation.CancelAsync(id, services.Caller.OwnerOf(context.User), context.RequestAborted) is null
             ? TusResults.NotFound()
             : TypedResults.NoContent();
 

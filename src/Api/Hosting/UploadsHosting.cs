@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using OrleansUploads.Api.Access;
 using OrleansUploads.Api.Apis;
 using OrleansUploads.Api.Progress;
 using OrleansUploads.Api.Storage;
@@ -18,6 +19,7 @@ public static class UploadsHosting
     public static WebApplicationBuilder AddUploads(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
+        builder.AddUploadAccess(HubPath);
         if (ClusterSettings.From(configuration).IsClient)
         {
             builder.UseOrleansClient(client => client.AddUploadClient(configuration));
@@ -54,14 +56,32 @@ public static class UploadsHosting
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();
+        var secured = app.Configuration.AccessEnabled();
+        if (secured)
+        {
+            app.UseAuthentication();
+            app.UseAuthorization();
+        }
+        else
+        {
+            app.Logger.LogWarning("Authentication is not configured (Auth:SigningKey or Auth:Authority): every caller is the one anonymous owner.");
+        }
+
         var uploads = app.MapGroup(UploadsPath);
         uploads.MapTusApi();
         uploads.MapStatusApi();
-        app.MapHub<UploadHub>(HubPath);
+        var hub = app.MapHub<UploadHub>(HubPath);
         // What this instance is doing: relayed uploads (watching leaks no subscriptions) and how
         // often writers report to grains (the cost of tracking).
-        app.MapGet("/api/diagnostics", (ProgressRelay relay, UploadCounters counters) => TypedResults.Ok(
+        var diagnostics = app.MapGet("/api/diagnostics", (ProgressRelay relay, UploadCounters counters) => TypedResults.Ok(
             new { relaySubscriptions = relay.Subscriptions, storedReports = counters.StoredReports, bytesStored = counters.BytesStored }));
+        if (secured)
+        {
+            uploads.RequireAuthorization();
+            hub.RequireAuthorization();
+            diagnostics.RequireAuthorization();
+        }
+
         return app;
     }
 }

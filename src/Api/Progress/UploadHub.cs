@@ -1,34 +1,32 @@
 using Microsoft.AspNetCore.SignalR;
 using OrleansUploads.Abstractions;
+using OrleansUploads.Api.Access;
 using OrleansUploads.Api.Uploads;
 
 namespace OrleansUploads.Api.Progress;
 
 /// <summary>Watch any upload by id and cancel it, from any browser, tab or program.</summary>
-public sealed class UploadHub(IGrainFactory grains, ProgressRelay relay, UploadCancellation cancellation) : Hub<IUploadClient>
+public sealed class UploadHub(IGrainFactory grains, ProgressRelay relay, UploadCancellation cancellation, UploadCaller caller) : Hub<IUploadClient>
 {
     /// <summary>Joins the upload's group and returns its status now, so a late joiner is never left blank.</summary>
     public async Task<UploadStatus> Watch(string uploadId)
     {
-        // Subscribe before reading the status, so nothing published in between is missed.
-        await relay.WatchAsync(Context.ConnectionId, RequireId(uploadId));
-        var status = await grains.GetGrain<IUploadGrain>(uploadId).GetStatusAsync();
-        if (status is null)
-        {
-            await relay.UnwatchAsync(Context.ConnectionId, uploadId);
-            throw UnknownUpload(uploadId);
-        }
-
-        return status;
+        var upload = grains.GetGrain<IUploadGrain>(RequireId(uploadId));
+        // Only the owner may join; then subscribe before taking the snapshot, so nothing in between is missed.
+        _ = await upload.GetStatusAsync(Owner) ?? throw UnknownUpload(uploadId);
+        await relay.WatchAsync(Context.ConnectionId, uploadId);
+        return await upload.GetStatusAsync(Owner) ?? throw UnknownUpload(uploadId);
     }
 
     public Task Unwatch(string uploadId) => relay.UnwatchAsync(Context.ConnectionId, uploadId);
 
     /// <summary>The same cancellation as <c>DELETE /api/uploads/{id}</c>.</summary>
     public async Task<UploadStatus> Cancel(string uploadId) =>
-        await cancellation.CancelAsync(RequireId(uploadId), Context.ConnectionAborted) ?? throw UnknownUpload(uploadId);
+        await cancellation.CancelAsync(RequireId(uploadId), Owner, Context.ConnectionAborted) ?? throw UnknownUpload(uploadId);
 
     public override Task OnDisconnectedAsync(Exception? exception) => relay.UnwatchAllAsync(Context.ConnectionId);
+
+    private string Owner => caller.OwnerOf(Context.User!);
 
     private static string RequireId(string uploadId) => UploadId.IsValid(uploadId) ? uploadId : throw UnknownUpload(uploadId);
 

@@ -25,7 +25,7 @@ public sealed class ChunkReceiver(
         var writerReference = grains.CreateObjectReference<IUploadWriter>(writer);
         try
         {
-            var grant = await grain.AcquireLeaseAsync(request.Offset, writerReference, CancellationToken.None);
+            var grant = await grain.AcquireLeaseAsync(request.Offset, writerReference, request.Owner, CancellationToken.None);
             if (grant.LeaseId is not { } leaseId)
             {
                 return new ChunkOutcome(Refusal(grant.Refusal), grant.Status);

@@ -44,11 +44,12 @@ public static class MultipartUpload
         var id = UploadId.New();
         await services.Store.CreateAsync(id, context.RequestAborted);
         var grain = services.Grains.GetGrain<IUploadGrain>(id);
-        await grain.CreateAsync(new UploadCreation(null, fileName, section.ContentType, null, UploadOwners.Anonymous));
+        var owner = services.Caller.OwnerOf(context.User);
+        await grain.CreateAsync(new UploadCreation(null, fileName, section.ContentType, null, owner));
 
         var limit = services.Options.Value.MaxSizeBytes;
         var outcome = await services.Receiver.ReceiveAsync(
-            new ChunkRequest(id, 0, null, PipeReader.Create(section.Body), CompleteAtEnd: true, Limit: limit), context.RequestAborted);
+            new ChunkRequest(id, owner, 0, null, PipeReader.Create(section.Body), CompleteAtEnd: true, Limit: limit), context.RequestAborted);
         if (outcome.Result == ChunkResult.Completed)
         {
             return TypedResults.Created($"{context.Request.PathBase}/api/uploads/{id}", outcome.Status);

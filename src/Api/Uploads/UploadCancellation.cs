@@ -9,15 +9,15 @@ namespace OrleansUploads.Api.Uploads;
 /// </summary>
 public sealed class UploadCancellation(IGrainFactory grains, IUploadStore store)
 {
-    /// <returns>The upload's status afterwards, or null when no upload has this id.</returns>
-    public async Task<UploadStatus?> CancelAsync(string uploadId, CancellationToken cancellationToken)
+    /// <returns>The upload's status afterwards, or null when <paramref name="owner"/> has no upload with this id.</returns>
+    public async Task<UploadStatus?> CancelAsync(string uploadId, string owner, CancellationToken cancellationToken)
     {
         if (!UploadId.IsValid(uploadId))
         {
             return null;
         }
 
-        var status = await grains.GetGrain<IUploadGrain>(uploadId).CancelAsync(cancellationToken);
+        var status = await grains.GetGrain<IUploadGrain>(uploadId).CancelAsync(owner, cancellationToken);
         if (status?.State == UploadState.Cancelled)
         {
             await store.DeleteAsync(uploadId, cancellationToken);

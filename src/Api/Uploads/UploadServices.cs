@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using OrleansUploads.Api.Access;
 using OrleansUploads.Api.Storage;
 
 namespace OrleansUploads.Api.Uploads;
@@ -9,4 +10,5 @@ public sealed record UploadServices(
     IUploadStore Store,
     ChunkReceiver Receiver,
     UploadCancellation Cancellation,
+    UploadCaller Caller,
     IOptions<UploadApiOptions> Options);

@@ -53,7 +53,7 @@ public sealed class SiloLossTests : IAsyncLifetime
         var grain = client.GetGrain<IUploadGrain>(id);
         await grain.CreateAsync(new UploadCreation(1000, "a.bin", null, null, "owner"));
         var writer = client.CreateObjectReference<IUploadWriter>(new RecordingWriter());
-        var lease = (await grain.AcquireLeaseAsync(0, writer)).LeaseId!.Value;
+        var lease = (await grain.AcquireLeaseAsync(0, writer, "owner")).LeaseId!.Value;
         await grain.ReportStoredAsync(lease, 400);
         await grain.ReleaseLeaseAsync(lease, 400);
 
@@ -78,10 +78,10 @@ public sealed class SiloLossTests : IAsyncLifetime
         var host = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
         await Cluster.KillSiloAsync(Cluster.Silos.Single(silo => silo.SiloAddress.Equals(host)));
 
-        var revived = await grain.GetStatusAsync().WaitAsync(Patience);
+        var revived = await grain.GetStatusAsync("owner").WaitAsync(Patience);
         Assert.Equal((UploadState.Paused, 400L), (revived!.State, revived.BytesReceived));
         Assert.NotEqual(host, await client.GetGrain<IManagementGrain>(0).GetActivationAddress(grain));
-        var newLease = (await grain.AcquireLeaseAsync(400, writer)).LeaseId!.Value;
+        var newLease = (await grain.AcquireLeaseAsync(400, writer, "owner")).LeaseId!.Value;
         await grain.ReportStoredAsync(newLease, 700);
         await grain.CompleteAsync(newLease, 1000, "digest");
 

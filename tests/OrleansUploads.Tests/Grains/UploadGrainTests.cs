@@ -13,13 +13,13 @@ public sealed class UploadGrainTests(GrainClusterFixture fixture)
     {
         var grain = await CreateAsync(1000);
         var (oldWriter, oldReference) = Writer();
-        var oldLease = (await grain.AcquireLeaseAsync(0, oldReference)).LeaseId!.Value;
+        var oldLease = (await grain.AcquireLeaseAsync(0, oldReference, "owner")).LeaseId!.Value;
         Assert.Equal(WriteVerdict.Continue, await grain.ReportStoredAsync(oldLease, 100));
         // The old writer, told to stop, hands in the bytes it stored since its last report.
         oldWriter.OnStop = _ => grain.ReleaseLeaseAsync(oldLease, 150);
 
         var (_, newReference) = Writer();
-        var takeover = await grain.AcquireLeaseAsync(150, newReference).WaitAsync(Patience);
+        var takeover = await grain.AcquireLeaseAsync(150, newReference, "owner").WaitAsync(Patience);
 
         Assert.Equal(StopReason.Superseded, await oldWriter.Stopped.WaitAsync(Patience));
         Assert.NotNull(takeover.LeaseId);
@@ -33,13 +33,13 @@ public sealed class UploadGrainTests(GrainClusterFixture fixture)
     {
         var grain = await CreateAsync(1000);
         var (_, silentReference) = Writer();
-        var silentLease = (await grain.AcquireLeaseAsync(0, silentReference)).LeaseId!.Value;
+        var silentLease = (await grain.AcquireLeaseAsync(0, silentReference, "owner")).LeaseId!.Value;
         await grain.ReportStoredAsync(silentLease, 10);
         await grain.ReleaseLeaseAsync(silentLease, 10);
-        silentLease = (await grain.AcquireLeaseAsync(10, silentReference)).LeaseId!.Value;
+        silentLease = (await grain.AcquireLeaseAsync(10, silentReference, "owner")).LeaseId!.Value;
 
         var (_, newReference) = Writer();
-        var takeover = await grain.AcquireLeaseAsync(10, newReference).WaitAsync(Patience);
+        var takeover = await grain.AcquireLeaseAsync(10, newReference, "owner").WaitAsync(Patience);
 
         Assert.NotNull(takeover.LeaseId);
         Assert.Equal(10, takeover.Status!.BytesReceived);
@@ -50,7 +50,7 @@ public sealed class UploadGrainTests(GrainClusterFixture fixture)
     {
         var grain = await CreateAsync(100);
         var (_, reference) = Writer();
-        var lease = (await grain.AcquireLeaseAsync(0, reference)).LeaseId!.Value;
+        var lease = (await grain.AcquireLeaseAsync(0, reference, "owner")).LeaseId!.Value;
         await grain.ReportStoredAsync(lease, 60);
 
         Assert.Equal(WriteVerdict.Stop, await grain.ReportStoredAsync(lease, 101));
@@ -58,11 +58,11 @@ public sealed class UploadGrainTests(GrainClusterFixture fixture)
         var released = await grain.ReleaseLeaseAsync(lease, 60);
         Assert.Equal((UploadState.Paused, 60L), (released.State, released.BytesReceived));
 
-        var mismatch = await grain.AcquireLeaseAsync(59, reference);
+        var mismatch = await grain.AcquireLeaseAsync(59, reference, "owner");
         Assert.Equal(WriteRefusal.OffsetMismatch, mismatch.Refusal);
         Assert.Equal(60, mismatch.Status!.BytesReceived);
         await Assert.ThrowsAsync<ArgumentOutOfRangeException>(async () =>
-            await grain.CompleteAsync((await grain.AcquireLeaseAsync(60, reference)).LeaseId!.Value, 99, "x"));
+            await grain.CompleteAsync((await grain.AcquireLeaseAsync(60, reference, "owner")).LeaseId!.Value, 99, "x"));
     }
 
     [Fact]
@@ -70,17 +70,17 @@ public sealed class UploadGrainTests(GrainClusterFixture fixture)
     {
         var grain = await CreateAsync(100);
         var (writer, reference) = Writer();
-        var lease = (await grain.AcquireLeaseAsync(0, reference)).LeaseId!.Value;
+        var lease = (await grain.AcquireLeaseAsync(0, reference, "owner")).LeaseId!.Value;
         writer.OnStop = _ => grain.ReleaseLeaseAsync(lease, 40);
 
-        var cancelled = await grain.CancelAsync().WaitAsync(Patience);
+        var cancelled = await grain.CancelAsync("owner").WaitAsync(Patience);
 
         Assert.Equal(StopReason.Cancelled, await writer.Stopped);
         Assert.Equal(UploadState.Cancelled, cancelled!.State);
         Assert.Equal(WriteVerdict.Stop, await grain.ReportStoredAsync(lease, 50));
-        Assert.Equal(WriteRefusal.Finished, (await grain.AcquireLeaseAsync(0, reference)).Refusal);
-        Assert.Equal(UploadState.Cancelled, (await grain.GetStatusAsync())!.State);
-        Assert.Null(await fixture.Client.GetGrain<IUploadGrain>(Guid.NewGuid().ToString("N")).CancelAsync());
+        Assert.Equal(WriteRefusal.Finished, (await grain.AcquireLeaseAsync(0, reference, "owner")).Refusal);
+        Assert.Equal(UploadState.Cancelled, (await grain.GetStatusAsync("owner"))!.State);
+        Assert.Null(await fixture.Client.GetGrain<IUploadGrain>(Guid.NewGuid().ToString("N")).CancelAsync("owner"));
     }
 
     [Fact]
@@ -109,7 +109,7 @@ public sealed class UploadGrainTests(GrainClusterFixture fixture)
         var grain = fixture.Client.GetGrain<IUploadGrain>(id);
         await grain.CreateAsync(new UploadCreation(1000, "a.bin", null, null, "owner"));
         var (_, reference) = Writer();
-        var lease = (await grain.AcquireLeaseAsync(0, reference)).LeaseId!.Value;
+        var lease = (await grain.AcquireLeaseAsync(0, reference, "owner")).LeaseId!.Value;
         for (var offset = 100; offset < 1000; offset += 100)
         {
             await grain.ReportStoredAsync(lease, offset);

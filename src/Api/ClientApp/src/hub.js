@@ -1,13 +1,14 @@
 // The live connection to /hubs/uploads: watches uploads, re-watches them after a reconnect,
 // and reports its own state for the connection indicator.
 import * as signalR from '@microsoft/signalr';
+import { accessToken } from './access.js';
 
 const events = ['UploadProgress', 'UploadCompleted', 'UploadCancelled', 'UploadFailed'];
 
 export function createHub({ onStatus, onConnectionState }) {
   const watched = new Set();
   const connection = new signalR.HubConnectionBuilder()
-    .withUrl('/hubs/uploads')
+    .withUrl('/hubs/uploads', { accessTokenFactory: () => accessToken() ?? '' })
     // Keep trying for as long as the page is open; a person should never have to reload.
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (retry) => Math.min(1000 * 2 ** retry.previousRetryCount, 10000) })
     .build();

@@ -4,6 +4,7 @@ import { createHub } from './hub.js';
 import { createUploader } from './uploader.js';
 import { UploadCard } from './card.js';
 import { bytes } from './format.js';
+import { authorization } from './access.js';
 
 const list = document.getElementById('cards');
 const cards = new Map();
@@ -75,7 +76,7 @@ async function showResumable() {
   const previous = await tus.defaultOptions.urlStorage.findAllUploads();
   const items = [];
   for (const upload of previous) {
-    const response = await fetch(upload.uploadUrl, { headers: { Accept: 'application/json' } }).catch(() => null);
+    const response = await fetch(upload.uploadUrl, { headers: { Accept: 'application/json', ...authorization() } }).catch(() => null);
     const status = response?.ok ? await response.json() : null;
     if (!status || ['completed', 'cancelled', 'failed', 'expired'].includes(status.state)) continue;
     const item = document.createElement('li');
@@ -97,7 +98,7 @@ async function showResumable() {
 async function refreshActive() {
   const target = document.getElementById('active-list');
   try {
-    const response = await fetch('/api/uploads?state=active');
+    const response = await fetch('/api/uploads?state=active', { headers: authorization() });
     const active = response.ok ? await response.json() : [];
     const items = active.map((status) => {
       const item = document.createElement('li');

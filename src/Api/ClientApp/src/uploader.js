@@ -2,6 +2,7 @@
 // watched on the hub as soon as the server has given it an id.
 import * as tus from 'tus-js-client';
 import { UploadCard } from './card.js';
+import { authorization } from './access.js';
 
 const concurrency = 3;
 
@@ -47,6 +48,7 @@ export function createUploader({ list, hub, cards }) {
       metadata: { filename: job.file.name, filetype: job.file.type || 'application/octet-stream' },
       retryDelays: [0, 1000, 3000, 5000],
       removeFingerprintOnSuccess: true,
+      headers: authorization(),
       onUploadUrlAvailable: () => watch(job),
       onProgress: (sent) => job.card.setSent(sent),
       onError: (error) => {

@@ -1,0 +1,55 @@
+using System.Text;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Tokens;
+
+namespace OrleansUploads.Api.Access;
+
+public static class AccessHosting
+{
+    /// <summary>JWT bearer authentication when configured; the hub also takes the token as <c>access_token</c>.</summary>
+    public static WebApplicationBuilder AddUploadAccess(this WebApplicationBuilder builder, string hubPath)
+    {
+        var section = builder.Configuration.GetSection(AccessOptions.Section);
+        builder.Services.Configure<AccessOptions>(section);
+        builder.Services.AddSingleton<UploadCaller>();
+        var access = section.Get<AccessOptions>() ?? new AccessOptions();
+        if (!access.Enabled)
+        {
+            return builder;
+        }
+
+        builder.Services.AddAuthorization();
+        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        {
+            jwt.MapInboundClaims = false;
+            jwt.Authority = access.Authority;
+            jwt.RequireHttpsMetadata = access.Authority?.StartsWith("https://", StringComparison.OrdinalIgnoreCase) ?? false;
+            jwt.TokenValidationParameters = new TokenValidationParameters
+            {
+                ValidIssuer = access.Issuer,
+                ValidateIssuer = access.Issuer is not null,
+                ValidAudience = access.Audience,
+                ValidateAudience = access.Audience is not null,
+                IssuerSigningKey = access.SigningKey is { } key ? new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)) : null,
+                NameClaimType = "sub",
+            };
+            jwt.Events = new JwtBearerEvents
+            {
+                // Browsers cannot set headers on WebSockets and Server-Sent Events.
+                OnMessageReceived = context =>
+                {
+                    if (context.Request.Path.StartsWithSegments(hubPath) && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                    {
+                        context.Token = token;
+                    }
+
+                    return Task.CompletedTask;
+                },
+            };
+        });
+        return builder;
+    }
+
+    public static bool AccessEnabled(this IConfiguration configuration) =>
+        configuration.GetSection(AccessOptions.Section).Get<AccessOptions>()?.Enabled ?? false;
+}
