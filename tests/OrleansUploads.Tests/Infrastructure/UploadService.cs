@@ -101,8 +101,10 @@ public sealed class UploadService : IAsyncDisposable
     {
         try
         {
+            // Any answer will do (with authentication on, the API answers 401): Kestrel listens only
+            // once the co-hosted silo or the cluster client has started.
             using var response = await client.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/api/uploads"));
-            return response.IsSuccessStatusCode;
+            return (int)response.StatusCode < 500;
         }
         catch (HttpRequestException)
         {

@@ -18,10 +18,10 @@ public sealed class Watcher : IAsyncDisposable
     /// <summary>Runs as each event arrives, before it is recorded; for checks that must happen at that moment.</summary>
     public Action<string, UploadStatusView>? OnEvent { get; set; }
 
-    public static async Task<Watcher> ConnectAsync(Uri server, HttpTransportType transport = HttpTransportType.WebSockets)
+    public static async Task<Watcher> ConnectAsync(Uri server, HttpTransportType transport = HttpTransportType.WebSockets, string? accessToken = null)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(server, "/hubs/uploads"), transport)
+            .WithUrl(new Uri(server, "/hubs/uploads"), transport, options => options.AccessTokenProvider = () => Task.FromResult(accessToken))
             .AddJsonProtocol(json => json.PayloadSerializerOptions = TusRequests.Json)
             .Build();
         var watcher = new Watcher(connection);
