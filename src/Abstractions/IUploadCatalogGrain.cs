@@ -5,6 +5,9 @@ public interface IUploadCatalogGrain : IGrainWithStringKey
 {
     Task AddAsync(string uploadId, CancellationToken cancellationToken = default);
 
+    /// <summary>Adds the upload unless the owner already has <paramref name="limit"/> unfinished ones.</summary>
+    Task<bool> TryAddAsync(string uploadId, int limit, CancellationToken cancellationToken = default);
+
     Task RemoveAsync(string uploadId, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<string>> GetActiveAsync(CancellationToken cancellationToken = default);

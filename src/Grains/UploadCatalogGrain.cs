@@ -15,6 +15,22 @@ public sealed class UploadCatalogGrain(
         }
     }
 
+    public async Task<bool> TryAddAsync(string uploadId, int limit, CancellationToken cancellationToken = default)
+    {
+        if (state.State.Active.Contains(uploadId))
+        {
+            return true;
+        }
+
+        if (state.State.Active.Count >= limit)
+        {
+            return false;
+        }
+
+        await AddAsync(uploadId, cancellationToken);
+        return true;
+    }
+
     public async Task RemoveAsync(string uploadId, CancellationToken cancellationToken = default)
     {
         if (state.State.Active.Remove(uploadId))

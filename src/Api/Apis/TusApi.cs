@@ -47,6 +47,11 @@ public static class TusApi
         }
 
         var metadataHeader = request.Headers[TusHeaders.UploadMetadata].ToString();
+        if (metadataHeader.Length > services.Limits.Value.MaxMetadataBytes)
+        {
+            return TusResults.Problem(StatusCodes.Status400BadRequest, $"Upload-Metadata may be at most {services.Limits.Value.MaxMetadataBytes} bytes.");
+        }
+
         if (!TusMetadata.TryParse(metadataHeader, out var metadata, out var metadataError))
         {
             return TusResults.Problem(StatusCodes.Status400BadRequest, metadataError!);
@@ -69,11 +74,15 @@ public static class TusApi
             return TusResults.Problem(StatusCodes.Status400BadRequest, checksum.Error);
         }
 
-        var id = UploadId.New();
-        await services.Store.CreateAsync(id, context.RequestAborted);
         var owner = services.Caller.OwnerOf(context.User);
         var creation = new UploadCreation(length, metadata.Text("filename", "name"), metadata.Text("filetype", "type"), NullIfEmpty(metadataHeader), owner);
-        var status = await services.Grains.GetGrain<IUploadGrain>(id).CreateAsync(creation);
+        var (created, refusal) = await services.Admission.CreateAsync(creation, context.RequestAborted);
+        if (created is not { } status)
+        {
+            return refusal!;
+        }
+
+        var id = status.Id;
         var location = $"{request.PathBase}/api/uploads/{id}";
         if (withUpload)
         {

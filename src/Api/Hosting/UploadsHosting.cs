@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using OrleansUploads.Api.Access;
 using OrleansUploads.Api.Apis;
+using OrleansUploads.Api.Limits;
 using OrleansUploads.Api.Progress;
 using OrleansUploads.Api.Storage;
 using OrleansUploads.Api.Tus;
@@ -20,6 +21,7 @@ public static class UploadsHosting
     {
         var configuration = builder.Configuration;
         builder.AddUploadAccess(HubPath);
+        builder.AddUploadLimits();
         if (ClusterSettings.From(configuration).IsClient)
         {
             builder.UseOrleansClient(client => client.AddUploadClient(configuration));
@@ -38,6 +40,7 @@ public static class UploadsHosting
         builder.Services.AddSingleton<ChunkReceiver>();
         builder.Services.AddSingleton<UploadCounters>();
         builder.Services.AddSingleton<UploadCancellation>();
+        builder.Services.AddSingleton<UploadAdmission>();
         builder.Services.AddSingleton<ProgressRelay>();
         builder.Services.AddSignalR().AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
         builder.Services.AddProblemDetails();
@@ -56,6 +59,7 @@ public static class UploadsHosting
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseCors(LimitsHosting.CorsPolicy);
         var secured = app.Configuration.AccessEnabled();
         if (secured)
         {
@@ -67,7 +71,8 @@ public static class UploadsHosting
             app.Logger.LogWarning("Authentication is not configured (Auth:SigningKey or Auth:Authority): every caller is the one anonymous owner.");
         }
 
-        var uploads = app.MapGroup(UploadsPath);
+        app.UseRateLimiter();
+        var uploads = app.MapGroup(UploadsPath).RequireRateLimiting(LimitsHosting.RatePolicy);
         uploads.MapTusApi();
         uploads.MapStatusApi();
         var hub = app.MapHub<UploadHub>(HubPath);

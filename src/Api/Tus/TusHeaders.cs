@@ -18,6 +18,7 @@ public static class TusHeaders
     public const string UploadDeferLength = "Upload-Defer-Length";
     public const string UploadMetadata = "Upload-Metadata";
     public const string UploadChecksum = "Upload-Checksum";
+    public const string UploadExpires = "Upload-Expires";
     public const string MethodOverride = "X-HTTP-Method-Override";
 
     /// <summary>Status code of the checksum extension for a chunk whose checksum does not match.</summary>

@@ -60,8 +60,16 @@ public sealed class ChunkReceiver(
 
         await using var file = await store.OpenAppendAsync(request.UploadId, start, CancellationToken.None);
         var progress = new ProgressReporter(grain, leaseId, file, start, _reportInterval, counters);
-        // Wakes the read loop when a client pauses mid-body, so what is stored gets committed anyway.
-        var wakeUp = new Timer(_ => request.Body.CancelPendingRead(), null, _reportInterval, _reportInterval);
+        // Wakes the read loop when a client pauses mid-body with bytes not yet reported, so what is
+        // stored gets committed anyway. With nothing to report it leaves the read alone, so Kestrel's
+        // minimum data rate can still cut a client that stalls.
+        var wakeUp = new Timer(_ =>
+        {
+            if (hash is null && Interlocked.Read(ref position) > progress.Reported)
+            {
+                request.Body.CancelPendingRead();
+            }
+        }, null, _reportInterval, _reportInterval);
         try
         {
             while (!stopped)

@@ -41,11 +41,15 @@ public static class MultipartUpload
 
         var disposition = section.GetContentDispositionHeader()!;
         var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
-        var id = UploadId.New();
-        await services.Store.CreateAsync(id, context.RequestAborted);
-        var grain = services.Grains.GetGrain<IUploadGrain>(id);
         var owner = services.Caller.OwnerOf(context.User);
-        await grain.CreateAsync(new UploadCreation(null, fileName, section.ContentType, null, owner));
+        var (created, refusal) = await services.Admission.CreateAsync(new UploadCreation(null, fileName, section.ContentType, null, owner), context.RequestAborted);
+        if (created is null)
+        {
+            return refusal!;
+        }
+
+        var id = created.Id;
+        var grain = services.Grains.GetGrain<IUploadGrain>(id);
 
         var limit = services.Options.Value.MaxSizeBytes;
         var outcome = await services.Receiver.ReceiveAsync(

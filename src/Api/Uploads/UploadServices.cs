@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using OrleansUploads.Api.Access;
+using OrleansUploads.Api.Limits;
 using OrleansUploads.Api.Storage;
 
 namespace OrleansUploads.Api.Uploads;
@@ -10,5 +11,7 @@ public sealed record UploadServices(
     IUploadStore Store,
     ChunkReceiver Receiver,
     UploadCancellation Cancellation,
+    UploadAdmission Admission,
     UploadCaller Caller,
-    IOptions<UploadApiOptions> Options);
+    IOptions<UploadApiOptions> Options,
+    IOptions<LimitOptions> Limits);

@@ -1,0 +1,51 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using OrleansUploads.Api.Access;
+using OrleansUploads.Api.Tus;
+
+namespace OrleansUploads.Api.Limits;
+
+/// <summary>Rate limits, slow-body cut-off and cross-origin rules, configured in one place.</summary>
+public static class LimitsHosting
+{
+    public const string RatePolicy = "uploads";
+    public const string CorsPolicy = "uploads";
+
+    public static WebApplicationBuilder AddUploadLimits(this WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(LimitOptions.Section);
+        builder.Services.Configure<LimitOptions>(section);
+        var limits = section.Get<LimitOptions>() ?? new LimitOptions();
+
+        // Slow-loris: a body that trickles is cut; the chunk receiver releases the lease with what arrived.
+        builder.WebHost.ConfigureKestrel(kestrel =>
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(limits.MinBodyBytesPerSecond, limits.MinBodyGracePeriod));
+
+        builder.Services.AddRateLimiter(rates =>
+        {
+            rates.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            rates.OnRejected = (rejected, _) =>
+            {
+                rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(limits.RateWindow.TotalSeconds)).ToString();
+                return ValueTask.CompletedTask;
+            };
+            rates.AddPolicy(RatePolicy, context => RateLimitPartition.GetFixedWindowLimiter(
+                PartitionOf(context), _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerWindow, Window = limits.RateWindow }));
+        });
+
+        builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins(limits.AllowedOrigins)
+            .AllowAnyHeader()
+            .WithMethods("GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS")
+            .WithExposedHeaders(TusHeaders.UploadOffset, TusHeaders.UploadLength, TusHeaders.UploadMetadata, TusHeaders.UploadExpires,
+                TusHeaders.TusResumable, TusHeaders.TusVersion, TusHeaders.TusExtension, TusHeaders.TusMaxSize, TusHeaders.TusChecksumAlgorithm,
+                "Location", "Retry-After")));
+        return builder;
+    }
+
+    /// <summary>Limits count per owner when callers are known, else per client address.</summary>
+    private static string PartitionOf(HttpContext context) =>
+        context.User.Identity?.IsAuthenticated == true
+            ? context.RequestServices.GetRequiredService<UploadCaller>().OwnerOf(context.User)
+            : "ip:" + context.Connection.RemoteIpAddress;
+}
