@@ -9,7 +9,7 @@ public sealed class ServiceFixture : IAsyncLifetime
 
     public HttpClient CreateClient() => Service.CreateClient();
 
-    public async Task InitializeAsync() => _service = await UploadService.StartAsync("--Uploads:MaxSizeBytes=1073741824");
+    public async Task InitializeAsync() => _service = await UploadService.StartAsync("--Uploads:MaxSizeBytes=1073741824", "--Limits:RequestsPerWindow=1000000");
 
     public async Task DisposeAsync()
     {
