@@ -21,7 +21,8 @@ public sealed record UploadStatus(
     [property: Id(12)] string? Sha256,
     [property: Id(13)] string? Error,
     [property: Id(14)] string Owner,
-    [property: Id(15)] string? Metadata)
+    [property: Id(15)] string? Metadata,
+    [property: Id(16)] DateTimeOffset? ExpiresAt)
 {
     /// <summary>Share of the declared size that is committed; null while the size is not known yet.</summary>
     public double? Percentage => TotalBytes switch

@@ -1,6 +1,6 @@
 namespace OrleansUploads.Grains;
 
-/// <summary>What a catalog persists: the ids of its owner's unfinished uploads.</summary>
+/// <summary>A persisted set of upload ids: an owner's unfinished uploads, or the discarded ones awaiting deletion.</summary>
 [GenerateSerializer]
 public sealed class UploadCatalogState
 {

@@ -14,7 +14,7 @@ namespace OrleansUploads.Grains;
 /// itself a call to this grain; every turn re-checks state after each await.
 /// </summary>
 [Reentrant]
-public sealed class UploadGrain(
+public sealed partial class UploadGrain(
     [PersistentState("upload", UploadStreams.UploadStore)] IPersistentState<UploadGrainState> state,
     IOptions<UploadGrainOptions> options,
     TimeProvider clock,
@@ -43,6 +43,8 @@ public sealed class UploadGrain(
             Upload.State = UploadState.Paused;
             await PersistAndPublishAsync();
         }
+
+        await ExpireIfOverdueAsync();
     }
 
     public async Task<UploadStatus> CreateAsync(UploadCreation creation, CancellationToken cancellationToken = default)
@@ -60,7 +62,9 @@ public sealed class UploadGrain(
         Upload.Owner = creation.Owner;
         Upload.State = UploadState.Created;
         Upload.CreatedAt = clock.GetUtcNow();
+        Upload.ExpiresAt = Upload.CreatedAt + _options.ExpireAfter;
         await PersistAndPublishAsync();
+        await ScheduleExpiryAsync();
         await Catalog.AddAsync(this.GetPrimaryKeyString(), cancellationToken);
         return Snapshot();
     }
@@ -236,6 +240,7 @@ public sealed class UploadGrain(
             _rate.Record(offset - _storedOffset, now);
             Upload.StartedAt ??= now;
             Upload.LastByteAt = now;
+            Upload.ExpiresAt = now + _options.ExpireAfter;
             _storedOffset = offset;
         }
 
@@ -268,6 +273,11 @@ public sealed class UploadGrain(
         Upload.CompletedAt = final == UploadState.Completed ? clock.GetUtcNow() : Upload.CompletedAt;
         await PersistAndPublishAsync();
         await Catalog.RemoveAsync(this.GetPrimaryKeyString());
+        await CancelExpiryAsync();
+        if (final != UploadState.Completed)
+        {
+            await GrainFactory.GetGrain<IDiscardedUploadsGrain>(IDiscardedUploadsGrain.Key).AddAsync(this.GetPrimaryKeyString());
+        }
     }
 
     /// <summary>
@@ -320,6 +330,6 @@ public sealed class UploadGrain(
             this.GetPrimaryKeyString(), Upload.FileName, Upload.ContentType, Upload.State,
             _durableOffset, Upload.TotalBytes, Math.Round(speed), eta,
             Upload.CreatedAt, Upload.StartedAt, Upload.LastByteAt, Upload.CompletedAt,
-            Upload.Sha256, Upload.Error, Upload.Owner, Upload.Metadata);
+            Upload.Sha256, Upload.Error, Upload.Owner, Upload.Metadata, Upload.State.IsTerminal() ? null : Upload.ExpiresAt);
     }
 }

@@ -14,6 +14,9 @@ public sealed class UploadGrainOptions
     /// </summary>
     public TimeSpan LeaseTakeoverTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>An unfinished upload that receives no bytes for this long expires and its bytes are deleted.</summary>
+    public TimeSpan ExpireAfter { get; set; } = TimeSpan.FromHours(24);
+
     /// <summary>How quickly the reported speed follows changes; shorter is jumpier.</summary>
     public TimeSpan SpeedSmoothing { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -20,4 +20,5 @@ public sealed class UploadGrainState
     [Id(11)] public DateTimeOffset? CompletedAt { get; set; }
     [Id(12)] public string? Sha256 { get; set; }
     [Id(13)] public string? Error { get; set; }
+    [Id(14)] public DateTimeOffset? ExpiresAt { get; set; }
 }

@@ -28,6 +28,7 @@ public static class UploadSiloConfiguration
             var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString);
             silo.AddRedisGrainStorage(UploadStreams.UploadStore, options => options.ConfigurationOptions = redis);
             silo.AddRedisGrainStorage(UploadStreams.PubSubStore, options => options.ConfigurationOptions = redis);
+            silo.UseRedisReminderService(options => options.ConfigurationOptions = redis);
         }
         else
         {
@@ -35,7 +36,12 @@ public static class UploadSiloConfiguration
             var grainsFolder = Path.Combine(DataFolder(configuration), "grains");
             silo.Services.AddGrainStorage(UploadStreams.UploadStore, (services, _) => EmbeddedStore(services, grainsFolder));
             silo.Services.AddGrainStorage(UploadStreams.PubSubStore, (services, _) => EmbeddedStore(services, grainsFolder));
+            // Reminders are lost with the process here; an upload also checks its expiry when it activates.
+            silo.UseInMemoryReminderService();
         }
+
+        // Expiry reminders tick a few times per expiry period; a short one (in tests) needs a short minimum.
+        silo.Services.Configure<ReminderOptions>(configuration.GetSection("Cluster:Reminders"));
 
         // Failure detection timing (ProbeTimeout, NumMissedProbesLimit, ...) may be tuned by configuration.
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Cluster:Membership"));

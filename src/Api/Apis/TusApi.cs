@@ -98,6 +98,7 @@ public static class TusApi
         }
 
         context.Response.Headers[TusHeaders.UploadOffset] = status.BytesReceived.ToString();
+        TusResults.AddExpiry(context, status);
         return TypedResults.Created(location);
     }
 
@@ -116,6 +117,7 @@ public static class TusApi
         }
 
         headers[TusHeaders.UploadOffset] = status.BytesReceived.ToString();
+        TusResults.AddExpiry(context, status);
         if (status.TotalBytes is { } total)
         {
             headers[TusHeaders.UploadLength] = total.ToString();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using OrleansUploads.Api.Access;
@@ -41,6 +42,8 @@ public static class UploadsHosting
         builder.Services.AddSingleton<UploadCounters>();
         builder.Services.AddSingleton<UploadCancellation>();
         builder.Services.AddSingleton<UploadAdmission>();
+        builder.Services.AddHostedService<DiscardedUploadSweeper>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<ProgressRelay>();
         builder.Services.AddSignalR().AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
         builder.Services.AddProblemDetails();

@@ -11,6 +11,7 @@ public static class TusResults
         if (outcome.Status is { } status && outcome.Result is ChunkResult.Stored or ChunkResult.Completed or ChunkResult.OffsetMismatch)
         {
             context.Response.Headers[TusHeaders.UploadOffset] = status.BytesReceived.ToString();
+            AddExpiry(context, status);
         }
 
         return outcome.Result switch
@@ -32,6 +33,15 @@ public static class TusResults
     public static IResult ForFinished(UploadStatus status) => status.State == UploadState.Completed
         ? Problem(StatusCodes.Status403Forbidden, "The upload is already complete.")
         : Problem(StatusCodes.Status410Gone, $"The upload is {status.State.ToString().ToLowerInvariant()}.");
+
+    /// <summary>tus <c>expiration</c>: when an unfinished upload expires unless more bytes arrive.</summary>
+    public static void AddExpiry(HttpContext context, UploadStatus status)
+    {
+        if (status.ExpiresAt is { } expiresAt)
+        {
+            context.Response.Headers[TusHeaders.UploadExpires] = expiresAt.ToString("r");
+        }
+    }
 
     public static IResult NotFound() => Problem(StatusCodes.Status404NotFound, "No upload has this id.");
 

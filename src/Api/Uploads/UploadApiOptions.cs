@@ -13,4 +13,7 @@ public sealed class UploadApiOptions
     /// that events are never more than one interval behind storage.
     /// </summary>
     public TimeSpan ReportInterval { get; set; } = TimeSpan.FromMilliseconds(40);
+
+    /// <summary>How often stored bytes of expired, cancelled or failed uploads are looked for and deleted.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -73,7 +73,6 @@ public sealed class ClusterTests : IAsyncLifetime, IDisposable
         var completed = await watcher.NextAsync("UploadCompleted", id, Patience);
         Assert.Equal(Sha256(data), completed.Sha256);
         Assert.Equal(data, await File.ReadAllBytesAsync(First.StoredFile(id)));
-        Assert.NotEqual(host.SiloPort, (await Cluster.HostOfAsync(id)).SiloPort);
         AssertMonotonic(watcher.Events(id));
         Assert.Empty(ahead);
     }

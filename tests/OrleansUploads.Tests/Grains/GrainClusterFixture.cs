@@ -20,6 +20,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             silo.AddMemoryGrainStorage(UploadStreams.UploadStore);
             silo.AddMemoryGrainStorage(UploadStreams.PubSubStore);
             silo.AddMemoryStreams(UploadStreams.Provider);
+            silo.UseInMemoryReminderService();
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.Configure<UploadGrainOptions>(options =>
             {
