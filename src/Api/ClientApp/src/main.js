@@ -71,6 +71,21 @@ document.getElementById('watch-form').addEventListener('submit', (event) => {
   if (id) watchById(id);
 });
 
+/** A list entry describing an upload (as text) with a button that watches it. */
+function watchableItem(status, description) {
+  const item = document.createElement('li');
+  item.dataset.uploadId = status.id;
+  const text = document.createElement('span');
+  text.textContent = description;
+  const watch = document.createElement('button');
+  watch.className = 'button';
+  watch.type = 'button';
+  watch.textContent = 'Watch';
+  watch.onclick = () => watchById(status.id);
+  item.append(text, watch);
+  return item;
+}
+
 /** Uploads this browser left unfinished (for example before a reload): pick the file again to resume. */
 async function showResumable() {
   const previous = await tus.defaultOptions.urlStorage.findAllUploads();
@@ -79,16 +94,7 @@ async function showResumable() {
     const response = await fetch(upload.uploadUrl, { headers: { Accept: 'application/json', ...authorization() } }).catch(() => null);
     const status = response?.ok ? await response.json() : null;
     if (!status || ['completed', 'cancelled', 'failed', 'expired'].includes(status.state)) continue;
-    const item = document.createElement('li');
-    const text = document.createElement('span');
-    text.textContent = `${status.fileName ?? status.id}: ${bytes(status.bytesReceived)} of ${bytes(status.totalBytes)} stored. Choose the file again to resume.`;
-    const watch = document.createElement('button');
-    watch.className = 'button';
-    watch.type = 'button';
-    watch.textContent = 'Watch';
-    watch.onclick = () => watchById(status.id);
-    item.append(text, watch);
-    items.push(item);
+    items.push(watchableItem(status, `${status.fileName ?? status.id}: ${bytes(status.bytesReceived)} of ${bytes(status.totalBytes)} stored. Choose the file again to resume.`));
   }
   document.getElementById('resumable-list').replaceChildren(...items);
   document.getElementById('resumable').hidden = items.length === 0;
@@ -100,19 +106,8 @@ async function refreshActive() {
   try {
     const response = await fetch('/api/uploads?state=active', { headers: authorization() });
     const active = response.ok ? await response.json() : [];
-    const items = active.map((status) => {
-      const item = document.createElement('li');
-      item.dataset.uploadId = status.id;
-      const text = document.createElement('span');
-      text.textContent = `${status.fileName ?? status.id} · ${status.state} · ${bytes(status.bytesReceived)} of ${bytes(status.totalBytes)}`;
-      const watch = document.createElement('button');
-      watch.className = 'button';
-      watch.type = 'button';
-      watch.textContent = 'Watch';
-      watch.onclick = () => watchById(status.id);
-      item.append(text, watch);
-      return item;
-    });
+    const items = active.map((status) =>
+      watchableItem(status, `${status.fileName ?? status.id} · ${status.state} · ${bytes(status.bytesReceived)} of ${bytes(status.totalBytes)}`));
     if (items.length === 0) {
       const none = document.createElement('li');
       none.className = 'muted';
