@@ -10,7 +10,8 @@ import * as tus from 'tus-js-client';
 const [endpointList, file, chunkSize, pauseMs] = process.argv.slice(2);
 const endpoints = endpointList.split(',');
 const data = await readFile(file);
-const say = (line) => console.log(JSON.stringify(line));
+const started = Date.now();
+const say = (line) => console.log(JSON.stringify({ ...line, ms: Date.now() - started }));
 let retries = 0;
 let url = null;
 
@@ -26,7 +27,7 @@ for (const [index, endpoint] of endpoints.entries()) {
           request.getMethod() === 'PATCH' ? new Promise((done) => setTimeout(done, Number(pauseMs))) : undefined,
         onShouldRetry: (error, attempt, options) => {
           retries += 1;
-          say({ event: 'retry', status: error.originalResponse?.getStatus() ?? null, attempt });
+          say({ event: 'retry', status: error.originalResponse?.getStatus() ?? null, attempt, message: String(error).slice(0, 300) });
           return tus.defaultOptions.onShouldRetry ? tus.defaultOptions.onShouldRetry(error, attempt, options) : true;
         },
         onUploadUrlAvailable: () => { url = upload.url; say({ event: 'created', url }); },

@@ -8,7 +8,7 @@ public static class TusResults
 {
     public static IResult ForChunk(HttpContext context, ChunkOutcome outcome)
     {
-        if (outcome.Status is { } status && outcome.Result is ChunkResult.Stored or ChunkResult.Completed or ChunkResult.OffsetMismatch)
+        if (outcome.Status is { } status && outcome.Result is ChunkResult.Stored or ChunkResult.Completed or ChunkResult.OffsetMismatch or ChunkResult.TooSlow)
         {
             context.Response.Headers[TusHeaders.UploadOffset] = status.BytesReceived.ToString();
             AddExpiry(context, status);
@@ -24,6 +24,8 @@ public static class TusResults
             ChunkResult.TooLarge => Problem(StatusCodes.Status413PayloadTooLarge, "The body runs past the upload's declared size; the chunk was discarded."),
             ChunkResult.Superseded => Problem(StatusCodes.Status409Conflict, "A newer request for this upload took over; what this one stored is kept."),
             ChunkResult.Cancelled => Problem(StatusCodes.Status410Gone, "The upload was cancelled."),
+            // 408, not 400: the client did nothing wrong and should resume from Upload-Offset.
+            ChunkResult.TooSlow => Problem(StatusCodes.Status408RequestTimeout, "The body arrived too slowly and was cut; what arrived is kept, resume from Upload-Offset."),
             ChunkResult.DataLost => Problem(StatusCodes.Status410Gone, outcome.Status?.Error ?? "Stored data was lost."),
             _ => Problem(StatusCodes.Status400BadRequest, "The request body ended early; what arrived is kept."),
         };

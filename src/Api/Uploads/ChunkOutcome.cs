@@ -25,6 +25,9 @@ public enum ChunkResult
     /// <summary>The client went away mid-body; what arrived is kept.</summary>
     Disconnected,
 
+    /// <summary>The body arrived slower than the minimum data rate and was cut; what arrived is kept.</summary>
+    TooSlow,
+
     /// <summary>Storage holds fewer bytes than were committed; the upload is failed.</summary>
     DataLost,
 }

@@ -56,7 +56,7 @@ public sealed class ChunkReceiver(
         // A body that starts at the beginning is hashed as it passes, so completing it needs no re-read.
         using var fileHash = start == 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         long position = start;
-        bool ended = false, overflow = false, stopped = false;
+        bool ended = false, overflow = false, stopped = false, tooSlow = false;
 
         await using var file = await store.OpenAppendAsync(request.UploadId, start, CancellationToken.None);
         var progress = new ProgressReporter(grain, leaseId, file, start, _reportInterval, counters);
@@ -108,7 +108,9 @@ public sealed class ChunkReceiver(
         }
         catch (Exception exception) when (IsRequestEnd(exception, stopping.Token))
         {
-            // The client left or the grain said stop: an outcome, not an error.
+            // The client left, sent too slowly (Kestrel's minimum data rate) or the grain said stop:
+            // an outcome, not an error.
+            tooSlow = exception is BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout };
         }
         finally
         {
@@ -130,7 +132,7 @@ public sealed class ChunkReceiver(
         if (!ended || stopped)
         {
             var released = await grain.ReleaseLeaseAsync(leaseId, hash is null ? position : reported, CancellationToken.None);
-            return new ChunkOutcome(StopResult(writer, stopped, released), released);
+            return new ChunkOutcome(StopResult(writer, stopped, tooSlow, released), released);
         }
 
         if (position == status.TotalBytes || (request.CompleteAtEnd && status.TotalBytes is null))
@@ -143,7 +145,7 @@ public sealed class ChunkReceiver(
         return new ChunkOutcome(ChunkResult.Stored, await grain.ReleaseLeaseAsync(leaseId, position, CancellationToken.None));
     }
 
-    private ChunkResult StopResult(UploadWriter writer, bool stoppedByGrain, UploadStatus released)
+    private ChunkResult StopResult(UploadWriter writer, bool stoppedByGrain, bool tooSlow, UploadStatus released)
     {
         if (released.State == UploadState.Cancelled || writer.Reason == StopReason.Cancelled)
         {
@@ -155,8 +157,8 @@ public sealed class ChunkReceiver(
             return released.State.IsTerminal() ? ChunkResult.Finished : ChunkResult.Superseded;
         }
 
-        logger.LogDebug("Client left upload {UploadId} at {Offset}", released.Id, released.BytesReceived);
-        return ChunkResult.Disconnected;
+        logger.LogDebug("Body of upload {UploadId} ended early at {Offset} (too slow: {TooSlow})", released.Id, released.BytesReceived, tooSlow);
+        return tooSlow ? ChunkResult.TooSlow : ChunkResult.Disconnected;
     }
 
     private static ChunkResult Refusal(WriteRefusal? refusal) => refusal switch

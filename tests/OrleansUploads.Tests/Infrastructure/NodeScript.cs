@@ -62,7 +62,16 @@ public sealed class NodeScript : IDisposable
     /// <summary>Waits for the script to end and returns its last line; fails if it exited with an error.</summary>
     public async Task<JsonElement> FinishAsync(TimeSpan timeout)
     {
-        await _exited.Task.WaitAsync(timeout);
+        try
+        {
+            await _exited.Task.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            // What the script got through tells where it stuck.
+            throw new TimeoutException($"node did not finish within {timeout}; output so far: {string.Join('\n', Lines)}; errors: {_errors}");
+        }
+
         await _process.WaitForExitAsync();
         lock (_lines)
         {

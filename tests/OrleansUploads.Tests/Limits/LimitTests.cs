@@ -73,6 +73,7 @@ public sealed class LimitTests
         await using var stalled = await StalledPatch.StartAsync(service.BaseAddress, location, 0, data.Length, data.AsMemory(0, 64 << 10));
 
         var paused = await Eventually.UntilAsync(() => client.StatusAsync(location), s => s.State == "paused", Patience, "the stalled request to be cut");
+        Assert.Equal(408, await stalled.StatusCodeAsync(Patience));
         using var resumed = await client.PatchAsync(location, paused.BytesReceived, data[(int)paused.BytesReceived..]);
 
         Assert.Equal(64 << 10, paused.BytesReceived);

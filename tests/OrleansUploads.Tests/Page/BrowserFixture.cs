@@ -54,9 +54,10 @@ public sealed class BrowserFixture : IAsyncLifetime
         }
     }
 
-    public async Task<IPage> OpenAsync(string path = "/")
+    /// <param name="service">Another service than the fixture's, for a test that needs other settings.</param>
+    public async Task<IPage> OpenAsync(string path = "/", UploadService? service = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = Service.BaseAddress.ToString(), ViewportSize = new() { Width = 1100, Height = 900 } });
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = (service ?? Service).BaseAddress.ToString(), ViewportSize = new() { Width = 1100, Height = 900 } });
         var page = await context.NewPageAsync();
         await page.GotoAsync(path);
         await page.Locator("#connection[data-state=connected]").WaitForAsync(new() { Timeout = 20_000 });

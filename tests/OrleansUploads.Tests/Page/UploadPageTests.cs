@@ -139,6 +139,60 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_body_the_server_cuts_for_arriving_too_slowly_resumes_by_itself()
+    {
+        await using var strict = await UploadService.StartAsync("--Limits:MinBodyBytesPerSecond=2000000", "--Limits:MinBodyGracePeriod=00:00:01.5");
+        var file = WriteFile("slow.bin", 6 << 20);
+        var page = await fixture.OpenAsync(service: strict);
+        var patches = new System.Collections.Concurrent.ConcurrentQueue<int>();
+        page.Response += (_, response) =>
+        {
+            if (response.Request.Method == "PATCH")
+            {
+                patches.Enqueue(response.Status);
+            }
+        };
+        await ThrottleUploadsAsync(page, bytesPerSecond: 1 << 20);
+
+        await page.Locator("#file-input").SetInputFilesAsync(file.Path);
+
+        var card = page.Locator("li.card", new() { HasText = "slow.bin" });
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = 2 * Patience });
+        // Cut at least once (the browser sees the 408, or retries on its own and meets 409), and never shown as an error.
+        Assert.Equal(204, patches.Last());
+        Assert.Contains(patches, status => status is 408 or 409);
+        var id = (await card.GetAttributeAsync("data-upload-id"))!;
+        Assert.Equal(file.Data, await File.ReadAllBytesAsync(strict.StoredFile(id)));
+    }
+
+    [Fact]
+    public async Task A_408_is_retried_from_the_servers_offset_not_shown_as_an_error()
+    {
+        var file = WriteFile("retried.bin", 1 << 20);
+        var page = await fixture.OpenAsync();
+        var cut = 0;
+        // The answer the service gives a body it cut for slowness, on the first PATCH only.
+        await page.RouteAsync("**/api/uploads/*", async route =>
+        {
+            if (route.Request.Method == "PATCH" && Interlocked.Exchange(ref cut, 1) == 0)
+            {
+                await route.FulfillAsync(new() { Status = 408, Headers = new Dictionary<string, string> { ["Tus-Resumable"] = "1.0.0", ["Upload-Offset"] = "0" } });
+                return;
+            }
+
+            await route.ContinueAsync();
+        });
+
+        await page.Locator("#file-input").SetInputFilesAsync(file.Path);
+
+        var card = page.Locator("li.card", new() { HasText = "retried.bin" });
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = Patience });
+        Assert.Equal(1, cut);
+        var id = (await card.GetAttributeAsync("data-upload-id"))!;
+        Assert.Equal(file.Data, await File.ReadAllBytesAsync(fixture.Service.StoredFile(id)));
+    }
+
+    [Fact]
     public async Task A_file_too_large_gets_an_error_in_words_and_a_retry()
     {
         var path = Path.Combine(_folder, "huge.iso");

@@ -47,6 +47,9 @@ export function createUploader({ list, hub, cards }) {
       endpoint: '/api/uploads',
       metadata: { filename: job.file.name, filetype: job.file.type || 'application/octet-stream' },
       retryDelays: [0, 1000, 3000, 5000],
+      // A body the server cut for arriving too slowly (408) is kept up to its offset: resume, as after a 5xx.
+      onShouldRetry: (error, attempt, options) =>
+        error?.originalResponse?.getStatus?.() === 408 || tus.defaultOptions.onShouldRetry(error, attempt, options),
       removeFingerprintOnSuccess: true,
       headers: authorization(),
       onUploadUrlAvailable: () => watch(job),
@@ -115,6 +118,8 @@ export function describe(error) {
   if (status === 413) return 'This file is larger than the server accepts.';
   if (status === 460) return 'The file arrived damaged (checksum mismatch). Retry to send it again.';
   if (status === 404 || status === 410) return 'The server no longer has this upload.';
+  if (status === 408) return 'The connection was too slow; the server kept what arrived. Retry to continue.';
+  if (status === 503) return 'The server is recovering from a failure. Retry in a moment.';
   if (!status) return 'The server cannot be reached. Check the connection, then retry.';
   return `The server refused the upload (HTTP ${status}).`;
 }
