@@ -26,6 +26,12 @@ public sealed class ClusterSettings
     public string ClusterId { get; set; } = "uploads";
     public string ServiceId { get; set; } = "OrleansUploads";
 
+    /// <summary>
+    /// How long a grain call may go unanswered. A call in flight to a silo that crashed is never
+    /// answered; shorter than Orleans' 30 s so a request in that spot fails soon and its client retries.
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     public bool IsClient => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
 
     public bool UsesRedis => string.Equals(Clustering, "redis", StringComparison.OrdinalIgnoreCase);

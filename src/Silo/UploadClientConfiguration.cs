@@ -22,6 +22,9 @@ public static class UploadClientConfiguration
             client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
         }
 
+        client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = cluster.ResponseTimeout);
+        client.AddOutgoingGrainCallFilter(new RefusedCallRetryFilter(cluster.ResponseTimeout));
+
         // How soon a client notices silos that joined or left (GatewayListRefreshPeriod, ...).
         client.Services.Configure<GatewayOptions>(configuration.GetSection("Cluster:Gateway"));
         client.AddMemoryStreams(UploadStreams.Provider);

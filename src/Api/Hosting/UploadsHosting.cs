@@ -47,6 +47,7 @@ public static class UploadsHosting
         builder.Services.AddSingleton<ProgressRelay>();
         builder.Services.AddSignalR().AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
         builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
         builder.Services.ConfigureHttpJsonOptions(json => UseUploadJson(json.SerializerOptions));
         return builder;
     }
@@ -57,6 +58,7 @@ public static class UploadsHosting
 
     public static WebApplication MapUploads(this WebApplication app)
     {
+        app.UseExceptionHandler();
         app.UseTusProtocol(UploadsPath);
         // The upload page at / (wwwroot, bundled from ClientApp by the build).
         app.UseDefaultFiles();

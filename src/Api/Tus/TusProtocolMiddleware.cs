@@ -17,7 +17,12 @@ public static class TusProtocolMiddleware
             return;
         }
 
-        context.Response.Headers[TusHeaders.TusResumable] = TusHeaders.Version;
+        // When the response starts, so that it survives an exception handler clearing the headers.
+        context.Response.OnStarting(() =>
+        {
+            context.Response.Headers[TusHeaders.TusResumable] = TusHeaders.Version;
+            return Task.CompletedTask;
+        });
         var overridden = context.Request.Headers[TusHeaders.MethodOverride].ToString();
         if (overridden.Length > 0 && HttpMethods.IsPost(context.Request.Method))
         {

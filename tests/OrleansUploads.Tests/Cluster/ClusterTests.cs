@@ -69,12 +69,31 @@ public sealed class ClusterTests : IAsyncLifetime, IDisposable
         await host.KillAsync();
         var outcome = await node.FinishAsync(Patience);
 
-        Assert.Equal("done", outcome.GetProperty("event").GetString());
+        // Finished as the same upload: never started over under a new id.
+        Assert.Equal(("done", id), (outcome.GetProperty("event").GetString(), IdOf(outcome.GetProperty("url").GetString()!)));
         var completed = await watcher.NextAsync("UploadCompleted", id, Patience);
         Assert.Equal(Sha256(data), completed.Sha256);
         Assert.Equal(data, await File.ReadAllBytesAsync(First.StoredFile(id)));
         AssertMonotonic(watcher.Events(id));
         Assert.Empty(ahead);
+    }
+
+    [Fact]
+    public async Task Right_after_the_silo_hosting_an_upload_dies_head_still_answers_with_its_offset()
+    {
+        using var one = First.CreateClient();
+        var location = await one.CreateAsync(2 << 20);
+        using (await one.PatchAsync(location, 0, RandomBytes(1 << 20)))
+        {
+        }
+
+        await (await Cluster.HostOfAsync(IdOf(location))).KillAsync();
+        // The cluster still addresses the grain to the dead silo until it is declared dead; a failed
+        // HEAD here would make tus-js-client start the file over.
+        using var head = await one.SendAsync(Tus(HttpMethod.Head, location));
+
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal((1 << 20).ToString(), head.Headers.GetValues("Upload-Offset").Single());
     }
 
     [Fact]
@@ -110,6 +129,29 @@ public sealed class ClusterTests : IAsyncLifetime, IDisposable
         using var one = First.CreateClient();
         Assert.Equal(Sha256(data), (await one.StatusAsync($"/api/uploads/{id}")).Sha256);
         Assert.Equal(4, Cluster.Silos.Count);
+    }
+
+    [Fact]
+    public async Task Without_a_reachable_silo_the_api_answers_503_and_serves_again_when_one_returns()
+    {
+        using var one = First.CreateClient();
+        var location = await one.CreateAsync(10);
+        foreach (var silo in Cluster.Silos)
+        {
+            await silo.KillAsync();
+        }
+
+        using var head = await one.SendAsync(Tus(HttpMethod.Head, location));
+        using var page = await one.GetAsync("/");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, head.StatusCode);
+        Assert.Equal(TimeSpan.FromSeconds(1), head.Headers.RetryAfter?.Delta);
+        Assert.Equal("1.0.0", head.Headers.GetValues("Tus-Resumable").Single());
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        await Cluster.Silos[0].RestartAsync();
+        var answered = await Eventually.UntilAsync(() => one.SendAsync(Tus(HttpMethod.Head, location)),
+            response => response.StatusCode == HttpStatusCode.OK, Patience, "the API to reach the returned silo");
+        Assert.Equal("0", answered.Headers.GetValues("Upload-Offset").Single());
     }
 
     private static string Endpoint(UploadService api) => new Uri(api.BaseAddress, "/api/uploads").ToString();

@@ -57,7 +57,21 @@ public sealed class Watcher : IAsyncDisposable
 
             var waiting = new TaskCompletionSource<UploadStatusView>(TaskCreationOptions.RunContinuationsAsynchronously);
             _waits.Add((Match, waiting));
-            return waiting.Task.WaitAsync(timeout);
+            return WithHistoryOnTimeoutAsync(waiting.Task, eventName, uploadId, timeout);
+        }
+    }
+
+    /// <summary>A timeout names what did arrive for the upload, which tells where its events stopped.</summary>
+    private async Task<UploadStatusView> WithHistoryOnTimeoutAsync(Task<UploadStatusView> waiting, string eventName, string uploadId, TimeSpan timeout)
+    {
+        try
+        {
+            return await waiting.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            var seen = Events(uploadId).Select(e => $"{e.Event} {e.Status.State} {e.Status.BytesReceived}");
+            throw new TimeoutException($"No {eventName} for {uploadId} within {timeout}; received: {string.Join(", ", seen)}");
         }
     }
 
