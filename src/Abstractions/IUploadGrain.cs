@@ -9,6 +9,7 @@ public interface IUploadGrain : IGrainWithStringKey
     Task<UploadStatus> CreateAsync(UploadCreation creation, CancellationToken cancellationToken = default);
 
     /// <summary>The current status, or null when no upload has this id or it belongs to another owner.</summary>
+    [Idempotent]
     Task<UploadStatus?> GetStatusAsync(string owner, CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -37,5 +38,6 @@ public interface IUploadGrain : IGrainWithStringKey
     /// the caller can delete the stored bytes. Returns null when no upload has this id or it belongs
     /// to another owner.
     /// </summary>
+    [Idempotent]
     Task<UploadStatus?> CancelAsync(string owner, CancellationToken cancellationToken = default);
 }

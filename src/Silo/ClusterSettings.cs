@@ -32,6 +32,13 @@ public sealed class ClusterSettings
     /// </summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a request keeps sending a grain call that the cluster refused (the grain's silo died
+    /// and is not yet declared dead) or that went unanswered and is safe to repeat, before it gives
+    /// up with 503. Longer than failure detection takes, so a silo's death is absorbed.
+    /// </summary>
+    public TimeSpan FailoverWait { get; set; } = TimeSpan.FromSeconds(30);
+
     public bool IsClient => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
 
     public bool UsesRedis => string.Equals(Clustering, "redis", StringComparison.OrdinalIgnoreCase);

@@ -1,14 +1,15 @@
 using System.Diagnostics;
+using System.Reflection;
 using Orleans.Runtime.Messaging;
 using OrleansUploads.Abstractions;
 
 namespace OrleansUploads.Silo;
 
 /// <summary>
-/// Sends an upload call again when the cluster refused it without delivering it, as happens for a
-/// few seconds after a silo dies: its grains are still addressed to it until it is declared dead.
-/// The call is retried until a live silo answers or <paramref name="budget"/> has passed. Calls that
-/// were delivered and went unanswered (a timeout) are not repeated, since they may have run.
+/// Sends an upload call again while a silo's death is being absorbed: calls the cluster refused
+/// without delivering them (their grain is still addressed to the dead silo until it is declared
+/// dead), and calls that went unanswered when repeating them is harmless (<see cref="IdempotentAttribute"/>).
+/// It gives up after <paramref name="budget"/>. Other unanswered calls are not repeated, since they may have run.
 /// </summary>
 /// <remarks>
 /// Without this, a HEAD caught in that window fails, and tus-js-client takes any failed HEAD as a
@@ -27,6 +28,7 @@ public sealed class RefusedCallRetryFilter(TimeSpan budget) : IOutgoingGrainCall
             return;
         }
 
+        var repeatable = context.InterfaceMethod.GetCustomAttribute<IdempotentAttribute>() is not null;
         var started = Stopwatch.GetTimestamp();
         var pause = FirstPause;
         while (true)
@@ -37,16 +39,12 @@ public sealed class RefusedCallRetryFilter(TimeSpan budget) : IOutgoingGrainCall
                 await context.Invoke();
                 failure = context.Response?.Exception;
             }
-            catch (Exception exception) when (IsRefused(exception))
+            catch (Exception exception) when (MayResend(exception, repeatable) && Stopwatch.GetElapsedTime(started) + pause <= budget)
             {
                 failure = exception;
-                if (Stopwatch.GetElapsedTime(started) + pause > budget)
-                {
-                    throw;
-                }
             }
 
-            if (!IsRefused(failure) || Stopwatch.GetElapsedTime(started) + pause > budget)
+            if (!MayResend(failure, repeatable) || Stopwatch.GetElapsedTime(started) + pause > budget)
             {
                 return;
             }
@@ -56,6 +54,7 @@ public sealed class RefusedCallRetryFilter(TimeSpan budget) : IOutgoingGrainCall
         }
     }
 
-    private static bool IsRefused(Exception? exception) =>
-        exception is OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException;
+    private static bool MayResend(Exception? failure, bool repeatable) =>
+        failure is OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException
+        || (repeatable && failure is TimeoutException);
 }

@@ -23,7 +23,7 @@ public static class UploadClientConfiguration
         }
 
         client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = cluster.ResponseTimeout);
-        client.AddOutgoingGrainCallFilter(new RefusedCallRetryFilter(cluster.ResponseTimeout));
+        client.AddOutgoingGrainCallFilter(new RefusedCallRetryFilter(cluster.FailoverWait));
 
         // How soon a client notices silos that joined or left (GatewayListRefreshPeriod, ...).
         client.Services.Configure<GatewayOptions>(configuration.GetSection("Cluster:Gateway"));

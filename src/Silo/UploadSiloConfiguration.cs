@@ -41,7 +41,7 @@ public static class UploadSiloConfiguration
         }
 
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = cluster.ResponseTimeout);
-        silo.AddOutgoingGrainCallFilter(new RefusedCallRetryFilter(cluster.ResponseTimeout));
+        silo.AddOutgoingGrainCallFilter(new RefusedCallRetryFilter(cluster.FailoverWait));
 
         // Expiry reminders tick a few times per expiry period; a short one (in tests) needs a short minimum.
         silo.Services.Configure<ReminderOptions>(configuration.GetSection("Cluster:Reminders"));

@@ -17,7 +17,8 @@ public sealed class ClusterUnavailableHandler(IProblemDetailsService problems, I
             return false;
         }
 
-        logger.LogWarning("The cluster did not answer {Method} {Path}: {Error}", context.Request.Method, context.Request.Path, exception.Message);
+        logger.LogWarning("The cluster did not answer {Method} {Path}: {ErrorType}: {Error}",
+            context.Request.Method, context.Request.Path, exception.GetType().Name, exception.Message);
         context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
         context.Response.Headers.RetryAfter = "1";
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -135,7 +135,11 @@ public sealed class ClusterTests : IAsyncLifetime, IDisposable
     public async Task Without_a_reachable_silo_the_api_answers_503_and_serves_again_when_one_returns()
     {
         using var one = First.CreateClient();
-        var location = await one.CreateAsync(10);
+        var data = RandomBytes(10);
+        var location = await one.CreateAsync(data.Length);
+        var id = IdOf(location);
+        await using var watcher = await Watcher.ConnectAsync(First.BaseAddress);
+        await watcher.WatchAsync(id);
         foreach (var silo in Cluster.Silos)
         {
             await silo.KillAsync();
@@ -152,6 +156,13 @@ public sealed class ClusterTests : IAsyncLifetime, IDisposable
         var answered = await Eventually.UntilAsync(() => one.SendAsync(Tus(HttpMethod.Head, location)),
             response => response.StatusCode == HttpStatusCode.OK, Patience, "the API to reach the returned silo");
         Assert.Equal("0", answered.Headers.GetValues("Upload-Offset").Single());
+
+        // The API's stream subscription outlived the cluster: the watcher hears of the upload's end.
+        using (await one.PatchAsync(location, 0, data))
+        {
+        }
+
+        Assert.Equal(Sha256(data), (await watcher.NextAsync("UploadCompleted", id, Patience)).Sha256);
     }
 
     private static string Endpoint(UploadService api) => new Uri(api.BaseAddress, "/api/uploads").ToString();

@@ -29,7 +29,7 @@ public sealed class UploadCluster : IAsyncDisposable
         "--Cluster:Membership:ProbeTimeout=00:00:01", "--Cluster:Membership:NumMissedProbesLimit=1",
         "--Cluster:Membership:NumVotesForDeathDeclaration=1", "--Cluster:Membership:TableRefreshTimeout=00:00:01",
         "--Cluster:Membership:IAmAliveTablePublishTimeout=00:00:05", "--Cluster:Gateway:GatewayListRefreshPeriod=00:00:01",
-        "--Uploads:LeaseTakeoverTimeout=00:00:01",
+        "--Uploads:LeaseTakeoverTimeout=00:00:01", "--Cluster:FailoverWait=00:00:15",
     ];
 
     public static async Task<UploadCluster> StartAsync(int silos, int apis)
