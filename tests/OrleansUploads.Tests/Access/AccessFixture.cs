@@ -16,7 +16,10 @@ public sealed class AccessFixture : IAsyncLifetime
 
     public UploadService Service => _service ?? throw new InvalidOperationException("Not started.");
 
-    public async Task InitializeAsync() => _service = await UploadService.StartAsync(
+    public async Task InitializeAsync() => _service = await StartServiceAsync();
+
+    /// <summary>A service that requires tokens minted by <see cref="Token"/>.</summary>
+    public static Task<UploadService> StartServiceAsync() => UploadService.StartAsync(
         $"--Auth:SigningKey={SigningKey}", $"--Auth:Issuer={Issuer}", $"--Auth:Audience={Audience}", "--Auth:TenantClaim=tenant");
 
     public async Task DisposeAsync()
@@ -36,9 +39,11 @@ public sealed class AccessFixture : IAsyncLifetime
         SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
     });
 
-    public HttpClient ClientFor(string? token)
+    public HttpClient ClientFor(string? token) => ClientFor(Service, token);
+
+    public static HttpClient ClientFor(UploadService service, string? token)
     {
-        var client = Service.CreateClient();
+        var client = service.CreateClient();
         if (token is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);

@@ -55,9 +55,15 @@ public sealed class BrowserFixture : IAsyncLifetime
     }
 
     /// <param name="service">Another service than the fixture's, for a test that needs other settings.</param>
-    public async Task<IPage> OpenAsync(string path = "/", UploadService? service = null)
+    /// <param name="embedding">Script that runs before the page's own, as an embedding application's would.</param>
+    public async Task<IPage> OpenAsync(string path = "/", UploadService? service = null, string? embedding = null)
     {
         var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = (service ?? Service).BaseAddress.ToString(), ViewportSize = new() { Width = 1100, Height = 900 } });
+        if (embedding is not null)
+        {
+            await context.AddInitScriptAsync(embedding);
+        }
+
         var page = await context.NewPageAsync();
         await page.GotoAsync(path);
         await page.Locator("#connection[data-state=connected]").WaitForAsync(new() { Timeout = 20_000 });

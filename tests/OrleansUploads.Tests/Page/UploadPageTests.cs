@@ -1,5 +1,7 @@
+using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using OrleansUploads.Tests.Access;
 using OrleansUploads.Tests.Infrastructure;
 using static OrleansUploads.Tests.Infrastructure.TusRequests;
 
@@ -190,6 +192,29 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
         Assert.Equal(1, cut);
         var id = (await card.GetAttributeAsync("data-upload-id"))!;
         Assert.Equal(file.Data, await File.ReadAllBytesAsync(fixture.Service.StoredFile(id)));
+    }
+
+    [Fact]
+    public async Task With_authentication_on_the_page_sends_the_token_its_embedding_app_gives_it()
+    {
+        await using var secured = await AccessFixture.StartServiceAsync();
+        var file = WriteFile("owned.bin", 1 << 20);
+        var token = AccessFixture.Token("page-user");
+        var page = await fixture.OpenAsync(service: secured, embedding: $"window.orleansUploads = {{ accessToken: '{token}' }};");
+
+        await page.Locator("#file-input").SetInputFilesAsync(file.Path);
+
+        var card = page.Locator("li.card", new() { HasText = "owned.bin" });
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = Patience });
+        var id = (await card.GetAttributeAsync("data-upload-id"))!;
+        using var owner = AccessFixture.ClientFor(secured, token);
+        using var stranger = AccessFixture.ClientFor(secured, AccessFixture.Token("someone-else"));
+        Assert.Equal("completed", (await owner.StatusAsync($"/api/uploads/{id}")).State);
+        Assert.Equal(HttpStatusCode.NotFound, (await stranger.GetAsync($"/api/uploads/{id}")).StatusCode);
+
+        // The other way to hand it over, and the hub takes it too: a page watching by id.
+        var watching = await fixture.OpenAsync($"/?watch={id}", secured, $"sessionStorage.setItem('orleans-uploads-token', '{token}');");
+        await Assertions.Expect(watching.Locator($"li.card[data-upload-id='{id}']")).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = Patience });
     }
 
     [Fact]
