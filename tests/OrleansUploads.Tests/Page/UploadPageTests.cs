@@ -218,6 +218,40 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task When_the_server_is_unreachable_the_error_is_in_words_and_retry_resumes_the_same_upload()
+    {
+        var file = WriteFile("unreachable.bin", 16 << 20);
+        var page = await fixture.OpenAsync();
+        await ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
+        await page.Locator("#file-input").SetInputFilesAsync(file.Path);
+        var card = page.Locator("li.card", new() { HasText = "unreachable.bin" });
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-bytes-received", SomeBytes, new() { Timeout = Patience });
+        var id = (await card.GetAttributeAsync("data-upload-id"))!;
+
+        await fixture.Service.KillAsync();
+
+        // tus-js-client's retries run out first (about 10 s).
+        await Assertions.Expect(card.Locator(".error")).ToHaveTextAsync("The server cannot be reached. Check the connection, then retry.", new() { Timeout = Patience });
+        await fixture.Service.RestartAsync();
+        var committed = (await _client.StatusAsync($"/api/uploads/{id}")).BytesReceived;
+        var resumedAt = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        page.Request += (_, request) =>
+        {
+            if (request.Method == "PATCH")
+            {
+                resumedAt.Enqueue(request.Headers["upload-offset"]);
+            }
+        };
+        await card.GetByRole(AriaRole.Button, new() { Name = "Retry" }).ClickAsync();
+
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "completed", new() { Timeout = Patience });
+        Assert.InRange(committed, 1, file.Data.Length - 1);
+        Assert.Equal(committed.ToString(), resumedAt.First());
+        Assert.Equal(id, await card.GetAttributeAsync("data-upload-id"));
+        Assert.Equal(file.Data, await File.ReadAllBytesAsync(fixture.Service.StoredFile(id)));
+    }
+
+    [Fact]
     public async Task A_file_too_large_gets_an_error_in_words_and_a_retry()
     {
         var path = Path.Combine(_folder, "huge.iso");
