@@ -1,0 +1,49 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using OrleansUploads.Abstractions;
+using OrleansUploads.Grains;
+
+namespace OrleansUploads.Tests.Grains;
+
+/// <summary>
+/// An in-process cluster whose upload grains read a clock the test moves, so rules about hours of
+/// idleness are checked without waiting. Reminders still run on real time and are far off: a test
+/// delivers the tick itself.
+/// </summary>
+public sealed class FakeClockCluster : IAsyncLifetime
+{
+    public static readonly TimeSpan ExpireAfter = TimeSpan.FromHours(1);
+
+    private InProcessTestCluster? _cluster;
+
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+
+    public IClusterClient Client => _cluster?.Client ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddMemoryGrainStorage(UploadStreams.UploadStore);
+            silo.AddMemoryGrainStorage(UploadStreams.PubSubStore);
+            silo.AddMemoryStreams(UploadStreams.Provider);
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.Configure<UploadGrainOptions>(options => options.ExpireAfter = ExpireAfter);
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams(UploadStreams.Provider));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.StopAllSilosAsync();
+            await _cluster.DisposeAsync();
+        }
+    }
+}
