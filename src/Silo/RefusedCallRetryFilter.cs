@@ -22,13 +22,12 @@ public sealed class RefusedCallRetryFilter(TimeSpan budget) : IOutgoingGrainCall
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (context.InterfaceMethod.DeclaringType?.Assembly != typeof(IUploadGrain).Assembly)
+        if (context.Request.GetInterfaceType().Assembly != typeof(IUploadGrain).Assembly)
         {
             await context.Invoke();
             return;
         }
 
-        var repeatable = context.InterfaceMethod.GetCustomAttribute<IdempotentAttribute>() is not null;
         var started = Stopwatch.GetTimestamp();
         var pause = FirstPause;
         while (true)
@@ -39,12 +38,12 @@ public sealed class RefusedCallRetryFilter(TimeSpan budget) : IOutgoingGrainCall
                 await context.Invoke();
                 failure = context.Response?.Exception;
             }
-            catch (Exception exception) when (MayResend(exception, repeatable) && Stopwatch.GetElapsedTime(started) + pause <= budget)
+            catch (Exception exception) when (MayResend(exception, context) && Stopwatch.GetElapsedTime(started) + pause <= budget)
             {
                 failure = exception;
             }
 
-            if (!MayResend(failure, repeatable) || Stopwatch.GetElapsedTime(started) + pause > budget)
+            if (!MayResend(failure, context) || Stopwatch.GetElapsedTime(started) + pause > budget)
             {
                 return;
             }
@@ -54,7 +53,8 @@ public sealed class RefusedCallRetryFilter(TimeSpan budget) : IOutgoingGrainCall
         }
     }
 
-    private static bool MayResend(Exception? failure, bool repeatable) =>
+    // The attribute is looked up only for a failed call, keeping the common path free of reflection.
+    private static bool MayResend(Exception? failure, IOutgoingGrainCallContext context) =>
         failure is OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException
-        || (repeatable && failure is TimeoutException);
+        || (failure is TimeoutException && context.InterfaceMethod.GetCustomAttribute<IdempotentAttribute>() is not null);
 }
