@@ -32,13 +32,19 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>The service (API with its co-hosted silo), built in this configuration.</summary>
+    /// <summary>
+    /// One benchmark client is one anonymous owner at one address making thousands of requests: the
+    /// per-owner limits that guard against abuse would refuse it, so they are raised out of the way.
+    /// </summary>
+    private static readonly string[] NoAbuseLimits = ["--Limits:MaxActiveUploadsPerOwner=1000000", "--Limits:RequestsPerWindow=1000000"];
+
     public static Task<ServerProcess> StartServiceAsync(params string[] settings)
     {
         var port = FreePort();
         var data = NewDataPath();
         return StartAsync(port, data, "dotnet", [BenchPaths.ApiAssembly, $"--urls=http://127.0.0.1:{port}", $"--contentRoot={BenchPaths.ApiProject}",
             $"--Storage:DataPath={data}", $"--Cluster:SiloPort={FreePort()}", $"--Cluster:GatewayPort={FreePort()}",
-            "--Logging:LogLevel:Default=Warning", .. settings], BenchPaths.ApiProject);
+            "--Logging:LogLevel:Default=Warning", .. NoAbuseLimits, .. settings], BenchPaths.ApiProject);
     }
 
     /// <summary>The baseline: a bare ASP.NET Core endpoint that only streams a body to a file.</summary>

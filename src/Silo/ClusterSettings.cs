@@ -27,10 +27,11 @@ public sealed class ClusterSettings
     public string ServiceId { get; set; } = "OrleansUploads";
 
     /// <summary>
-    /// How long a grain call may go unanswered. A call in flight to a silo that crashed is never
-    /// answered; shorter than Orleans' 30 s so a request in that spot fails soon and its client retries.
+    /// How long a grain call may go unanswered (Orleans' 30 s by default). A call in flight to a silo
+    /// that crashed is never answered, so its request fails only after this; shorter values fail it
+    /// sooner but also fail calls that are merely slow under heavy load.
     /// </summary>
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long a request keeps sending a grain call that the cluster refused (the grain's silo died
