@@ -30,22 +30,19 @@ public sealed class RefusedCallRetryFilter(TimeSpan budget) : IOutgoingGrainCall
 
         var started = Stopwatch.GetTimestamp();
         var pause = FirstPause;
+        bool ResendAfterPause(Exception? failure) => MayResend(failure, context) && Stopwatch.GetElapsedTime(started) + pause <= budget;
         while (true)
         {
-            Exception? failure;
             try
             {
                 await context.Invoke();
-                failure = context.Response?.Exception;
+                if (!ResendAfterPause(context.Response?.Exception))
+                {
+                    return;
+                }
             }
-            catch (Exception exception) when (MayResend(exception, context) && Stopwatch.GetElapsedTime(started) + pause <= budget)
+            catch (Exception exception) when (ResendAfterPause(exception))
             {
-                failure = exception;
-            }
-
-            if (!MayResend(failure, context) || Stopwatch.GetElapsedTime(started) + pause > budget)
-            {
-                return;
             }
 
             await Task.Delay(pause);

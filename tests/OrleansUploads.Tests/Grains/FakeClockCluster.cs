@@ -26,10 +26,7 @@ public sealed class FakeClockCluster : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(UploadStreams.UploadStore);
-            silo.AddMemoryGrainStorage(UploadStreams.PubSubStore);
-            silo.AddMemoryStreams(UploadStreams.Provider);
-            silo.UseInMemoryReminderService();
+            GrainClusterFixture.AddUploadStores(silo);
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.Services.Configure<UploadGrainOptions>(options => options.ExpireAfter = ExpireAfter);
         });

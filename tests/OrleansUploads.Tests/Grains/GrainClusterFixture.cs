@@ -17,10 +17,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddMemoryGrainStorage(UploadStreams.UploadStore);
-            silo.AddMemoryGrainStorage(UploadStreams.PubSubStore);
-            silo.AddMemoryStreams(UploadStreams.Provider);
-            silo.UseInMemoryReminderService();
+            AddUploadStores(silo);
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.Configure<UploadGrainOptions>(options =>
             {
@@ -31,6 +28,15 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         builder.ConfigureClient(client => client.AddMemoryStreams(UploadStreams.Provider));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
+    }
+
+    /// <summary>What upload grains need from a test silo: in-memory state, streams and reminders.</summary>
+    public static void AddUploadStores(ISiloBuilder silo)
+    {
+        silo.AddMemoryGrainStorage(UploadStreams.UploadStore);
+        silo.AddMemoryGrainStorage(UploadStreams.PubSubStore);
+        silo.AddMemoryStreams(UploadStreams.Provider);
+        silo.UseInMemoryReminderService();
     }
 
     public async Task DisposeAsync()
