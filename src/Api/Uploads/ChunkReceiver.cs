@@ -65,7 +65,7 @@ public sealed class ChunkReceiver(
         // minimum data rate can still cut a client that stalls.
         var wakeUp = new Timer(_ =>
         {
-            if (hash is null && Interlocked.Read(ref position) > progress.Reported)
+            if (hash is null && request.WakeOnPause && Interlocked.Read(ref position) > progress.Reported)
             {
                 request.Body.CancelPendingRead();
             }

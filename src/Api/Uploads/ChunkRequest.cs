@@ -8,6 +8,11 @@ namespace OrleansUploads.Api.Uploads;
 /// <param name="Offset">Where the client says the body starts; must equal the committed offset.</param>
 /// <param name="CompleteAtEnd">The body is the whole rest of the file even though no size was declared (multipart).</param>
 /// <param name="Limit">The most bytes the upload may reach when it has no declared size.</param>
+/// <param name="WakeOnPause">
+/// Reads may be woken (<see cref="PipeReader.CancelPendingRead"/>) to commit stored bytes while the client
+/// pauses. Not for a reader over a stream (a multipart section): waking it cancels the request body's
+/// read underneath, which leaves the body unreadable.
+/// </param>
 public sealed record ChunkRequest(
     string UploadId,
     string Owner,
@@ -15,4 +20,5 @@ public sealed record ChunkRequest(
     UploadChecksum? Checksum,
     PipeReader Body,
     bool CompleteAtEnd = false,
-    long Limit = long.MaxValue);
+    long Limit = long.MaxValue,
+    bool WakeOnPause = true);

@@ -53,7 +53,7 @@ public static class MultipartUpload
 
         var limit = services.Options.Value.MaxSizeBytes;
         var outcome = await services.Receiver.ReceiveAsync(
-            new ChunkRequest(id, owner, 0, null, PipeReader.Create(section.Body), CompleteAtEnd: true, Limit: limit), context.RequestAborted);
+            new ChunkRequest(id, owner, 0, null, PipeReader.Create(section.Body), CompleteAtEnd: true, Limit: limit, WakeOnPause: false), context.RequestAborted);
         if (outcome.Result == ChunkResult.Completed)
         {
             return TypedResults.Created($"{context.Request.PathBase}/api/uploads/{id}", outcome.Status);

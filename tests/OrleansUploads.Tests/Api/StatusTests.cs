@@ -96,6 +96,22 @@ public sealed class StatusTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task A_multipart_upload_whose_client_pauses_mid_file_still_arrives_whole()
+    {
+        var data = RandomBytes(2_000_000);
+        using var form = new MultipartFormDataContent { { new ByteArrayContent(data), "file", "paused.bin" } };
+        var body = await form.ReadAsByteArrayAsync();
+        // Long enough for the writer to want to commit what it stored while the client is silent.
+        using var paused = new PausingContent(body, body.Length / 2, TimeSpan.FromMilliseconds(500));
+        paused.Headers.ContentType = form.Headers.ContentType;
+
+        using var response = await _client.PostAsync("/api/uploads", paused);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        Assert.Equal(Sha256(data), (await response.Content.ReadFromJsonAsync<UploadStatusView>(Json))!.Sha256);
+    }
+
+    [Fact]
     public async Task Multipart_form_without_a_file_is_400()
     {
         using var form = new MultipartFormDataContent { { new StringContent("hello"), "note" } };
