@@ -60,7 +60,9 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
         await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "cancelled", new() { Timeout = Patience });
         var id = (await card.GetAttributeAsync("data-upload-id"))!;
         Assert.Equal("cancelled", (await _client.StatusAsync($"/api/uploads/{id}")).State);
-        Assert.False(File.Exists(fixture.Service.StoredFile(id)));
+        // The grain announces the cancel first; the API deletes the bytes once the writer has let go.
+        await Eventually.UntilAsync(() => Task.FromResult(File.Exists(fixture.Service.StoredFile(id))), exists => !exists,
+            TimeSpan.FromSeconds(10), "the cancelled upload's bytes to be deleted");
         Assert.True(await card.GetByRole(AriaRole.Button, new() { Name = "Cancel" }).IsHiddenAsync());
     }
 
