@@ -98,12 +98,7 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
     [Fact]
     public async Task A_reload_mid_upload_resumes_from_the_servers_offset_and_finishes_byte_identical()
     {
-        var file = WriteFile("resumable.bin", 24 << 20);
-        var page = await fixture.OpenAsync();
-        await ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
-        await page.Locator("#file-input").SetInputFilesAsync(file.Path);
-        var card = page.Locator("li.card", new() { HasText = "resumable.bin" });
-        await Assertions.Expect(card).ToHaveAttributeAsync("data-bytes-received", SomeBytes, new() { Timeout = Patience });
+        var (file, page, card) = await StartThrottledUploadAsync("resumable.bin", 24 << 20);
         var id = (await card.GetAttributeAsync("data-upload-id"))!;
 
         await page.ReloadAsync();
@@ -123,12 +118,7 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
     [Fact]
     public async Task Pause_and_resume_continue_from_the_servers_offset()
     {
-        var file = WriteFile("pausable.bin", 16 << 20);
-        var page = await fixture.OpenAsync();
-        await ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
-        await page.Locator("#file-input").SetInputFilesAsync(file.Path);
-        var card = page.Locator("li.card", new() { HasText = "pausable.bin" });
-        await Assertions.Expect(card).ToHaveAttributeAsync("data-bytes-received", SomeBytes, new() { Timeout = Patience });
+        var (file, page, card) = await StartThrottledUploadAsync("pausable.bin", 16 << 20);
 
         await card.GetByRole(AriaRole.Button, new() { Name = "Pause" }).ClickAsync();
         await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "paused", new() { Timeout = Patience });
@@ -228,12 +218,7 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
     [Fact]
     public async Task When_the_server_is_unreachable_the_error_is_in_words_and_retry_resumes_the_same_upload()
     {
-        var file = WriteFile("unreachable.bin", 16 << 20);
-        var page = await fixture.OpenAsync();
-        await ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
-        await page.Locator("#file-input").SetInputFilesAsync(file.Path);
-        var card = page.Locator("li.card", new() { HasText = "unreachable.bin" });
-        await Assertions.Expect(card).ToHaveAttributeAsync("data-bytes-received", SomeBytes, new() { Timeout = Patience });
+        var (file, page, card) = await StartThrottledUploadAsync("unreachable.bin", 16 << 20);
         var id = (await card.GetAttributeAsync("data-upload-id"))!;
 
         await fixture.Service.KillAsync();
@@ -355,6 +340,18 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
         Assert.Equal(2, states.Count(state => state == "queued"));
         Assert.Equal(3, states.Count(state => state is "starting" or "created" or "uploading"));
         await Assertions.Expect(page.Locator("li.card[data-state=completed]")).ToHaveCountAsync(5, new() { Timeout = Patience });
+    }
+
+    /// <summary>A file sent by a new page over a slow link, once the server has confirmed some of it.</summary>
+    private async Task<((string Path, byte[] Data) File, IPage Page, ILocator Card)> StartThrottledUploadAsync(string name, int size)
+    {
+        var file = WriteFile(name, size);
+        var page = await fixture.OpenAsync();
+        await ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
+        await page.Locator("#file-input").SetInputFilesAsync(file.Path);
+        var card = page.Locator("li.card", new() { HasText = name });
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-bytes-received", SomeBytes, new() { Timeout = Patience });
+        return (file, page, card);
     }
 
     /// <summary>Slows the page's uploads as a real network would, so a test can act mid-transfer.</summary>
