@@ -6,7 +6,7 @@ namespace OrleansUploads.Abstractions;
 /// </summary>
 public interface IDiscardedUploadsGrain : IGrainWithStringKey
 {
-    public const string Key = "all";
+    const string Key = "all";
 
     Task AddAsync(string uploadId, CancellationToken cancellationToken = default);
 

@@ -13,10 +13,13 @@ public interface IUploadGrain : IGrainWithStringKey
     Task<UploadStatus?> GetStatusAsync(string owner, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Grants the lease to a writer starting at <paramref name="offset"/>. A writer already attached is
-    /// told to stop first and keeps what it stored; this call waits until it let go.
+    /// Decides whether a writer may start at <paramref name="offset"/> with a body of
+    /// <paramref name="bodyLength"/> bytes (when known), and grants it the lease. A request that is
+    /// wrong on its face (a finished upload, an offset no writer is moving towards, a body past the
+    /// declared size) is refused without disturbing the writer in flight. Otherwise a writer already
+    /// attached is told to stop first and keeps what it stored; this call waits until it let go.
     /// </summary>
-    Task<LeaseGrant> AcquireLeaseAsync(long offset, IUploadWriter writer, string owner, CancellationToken cancellationToken = default);
+    Task<LeaseGrant> AcquireLeaseAsync(long offset, IUploadWriter writer, string owner, long? bodyLength = null, CancellationToken cancellationToken = default);
 
     /// <summary>Tells the grain that storage holds every byte up to <paramref name="offset"/>.</summary>
     Task<WriteVerdict> ReportStoredAsync(Guid leaseId, long offset, CancellationToken cancellationToken = default);

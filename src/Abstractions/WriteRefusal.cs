@@ -10,4 +10,7 @@ public enum WriteRefusal
 
     /// <summary>The upload is cancelled, completed, failed or expired.</summary>
     Finished,
+
+    /// <summary>The body would run past the upload's declared size.</summary>
+    TooLarge,
 }

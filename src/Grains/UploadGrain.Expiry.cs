@@ -33,11 +33,8 @@ public sealed partial class UploadGrain : IRemindable
             return;
         }
 
-        logger.LogInformation("Upload {UploadId} saw no bytes since {LastByte} and expired", this.GetPrimaryKeyString(), Upload.LastByteAt ?? Upload.CreatedAt);
-        var lease = _lease;
-        _lease = null;
-        lease?.RequestStop(StopReason.Finished);
-        lease?.MarkReleased();
+        logger.LogInformation("Upload {UploadId} saw no bytes since {LastByte} and expired", UploadId, Upload.LastByteAt ?? Upload.CreatedAt);
+        StopWriterNow(StopReason.Finished);
         await FinishAsync(UploadState.Expired, $"No bytes arrived for {_options.ExpireAfter}; the upload expired.");
     }
 

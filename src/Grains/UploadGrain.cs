@@ -1,15 +1,16 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Concurrency;
-using Orleans.Streams;
 using OrleansUploads.Abstractions;
 
 namespace OrleansUploads.Grains;
 
 /// <summary>
-/// One upload's control plane. The committed offset (<see cref="UploadGrainState.BytesReceived"/>)
-/// is persisted before it is published or answered anywhere, so no reported offset is ever lost
-/// by a crash; it only advances by bytes a writer has already handed to storage.
+/// One upload's control plane: its lifecycle and counts here, the writer's lease in
+/// <c>UploadGrain.Lease.cs</c>, persisting and publishing in <c>UploadGrain.Publishing.cs</c>, expiry
+/// in <c>UploadGrain.Expiry.cs</c>. The committed offset (<see cref="UploadGrainState.BytesReceived"/>)
+/// is persisted before it is published or answered anywhere, so no reported offset is ever lost by a
+/// crash; it only advances by bytes a writer has already handed to storage.
 /// Reentrant because a takeover or a cancel waits for the displaced writer's release, which is
 /// itself a call to this grain; every turn re-checks state after each await.
 /// </summary>
@@ -22,20 +23,17 @@ public sealed partial class UploadGrain(
 {
     private readonly UploadGrainOptions _options = options.Value;
     private readonly TransferRate _rate = new(options.Value.SpeedSmoothing);
-    private WriterLease? _lease;
+
+    /// <summary>The highest offset a writer said storage holds; committed at most once per progress interval.</summary>
     private long _storedOffset;
-    private long _durableOffset;
-    private DateTimeOffset _lastPublishedAt;
-    private IGrainTimer? _trailingProgress;
-    private Task _persisting = Task.CompletedTask;
-    private IAsyncStream<UploadStatus>? _events;
 
     private UploadGrainState Upload => state.State;
 
+    private string UploadId => this.GetPrimaryKeyString();
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _events = this.GetStreamProvider(UploadStreams.Provider)
-            .GetStream<UploadStatus>(StreamId.Create(UploadStreams.Namespace, this.GetPrimaryKeyString()));
+        OpenEvents();
         _storedOffset = _durableOffset = Upload.BytesReceived;
         if (Upload.Exists && Upload.State == UploadState.Uploading)
         {
@@ -65,49 +63,12 @@ public sealed partial class UploadGrain(
         Upload.ExpiresAt = Upload.CreatedAt + _options.ExpireAfter;
         await PersistAndPublishAsync();
         await ScheduleExpiryAsync();
-        await Catalog.AddAsync(this.GetPrimaryKeyString(), cancellationToken);
+        await Catalog.AddAsync(UploadId, cancellationToken);
         return Snapshot();
     }
 
     public Task<UploadStatus?> GetStatusAsync(string owner, CancellationToken cancellationToken = default) =>
         Task.FromResult(VisibleTo(owner) ? Snapshot() : null);
-
-    public async Task<LeaseGrant> AcquireLeaseAsync(long offset, IUploadWriter writer, string owner, CancellationToken cancellationToken = default)
-    {
-        if (!VisibleTo(owner))
-        {
-            return new LeaseGrant(null, WriteRefusal.NotFound, null);
-        }
-
-        // Take over from whoever writes now; they keep what they stored and report it as they let go.
-        while (_lease is { } current)
-        {
-            current.RequestStop(StopReason.Superseded);
-            if (!await current.WaitReleasedAsync(_options.LeaseTakeoverTimeout) && _lease == current)
-            {
-                logger.LogWarning("Writer of upload {UploadId} did not let go in time; taking its lease", this.GetPrimaryKeyString());
-                _lease = null;
-            }
-        }
-
-        if (Upload.State.IsTerminal())
-        {
-            return new LeaseGrant(null, WriteRefusal.Finished, Snapshot());
-        }
-
-        if (offset != Upload.BytesReceived)
-        {
-            return new LeaseGrant(null, WriteRefusal.OffsetMismatch, Snapshot());
-        }
-
-        var lease = new WriterLease(Guid.NewGuid(), writer);
-        _lease = lease;
-        _storedOffset = Upload.BytesReceived;
-        _rate.Restart(clock.GetUtcNow());
-        Upload.State = UploadState.Uploading;
-        await PersistAndPublishAsync();
-        return new LeaseGrant(lease.Id, null, Snapshot());
-    }
 
     public async Task<WriteVerdict> ReportStoredAsync(Guid leaseId, long offset, CancellationToken cancellationToken = default)
     {
@@ -116,46 +77,8 @@ public sealed partial class UploadGrain(
             return WriteVerdict.Stop;
         }
 
-        if (clock.GetUtcNow() - _lastPublishedAt >= _options.ProgressInterval)
-        {
-            await CommitProgressAsync();
-        }
-        else
-        {
-            _trailingProgress ??= this.RegisterGrainTimer(
-                CommitTrailingProgressAsync,
-                new GrainTimerCreationOptions { DueTime = _lastPublishedAt + _options.ProgressInterval - clock.GetUtcNow(), Period = Timeout.InfiniteTimeSpan });
-        }
-
+        await CommitProgressSoonAsync();
         return _lease?.StopRequested == true ? WriteVerdict.Stop : WriteVerdict.Continue;
-    }
-
-    public async Task<UploadStatus> ReleaseLeaseAsync(Guid leaseId, long offset, CancellationToken cancellationToken = default)
-    {
-        if (_lease is not { } lease || lease.Id != leaseId)
-        {
-            // A writer whose lease was taken without it: what it wrote since is not trusted.
-            return Snapshot();
-        }
-
-        try
-        {
-            if (!Upload.State.IsTerminal())
-            {
-                AcceptStored(offset);
-                Upload.BytesReceived = _storedOffset;
-                Upload.State = UploadState.Paused;
-                _rate.Stop();
-                await PersistAndPublishAsync();
-            }
-        }
-        finally
-        {
-            _lease = null;
-            lease.MarkReleased();
-        }
-
-        return Snapshot();
     }
 
     public async Task<UploadStatus> CompleteAsync(Guid leaseId, long offset, string sha256, CancellationToken cancellationToken = default)
@@ -180,8 +103,7 @@ public sealed partial class UploadGrain(
         }
         finally
         {
-            _lease = null;
-            lease.MarkReleased();
+            EndLease(lease);
         }
 
         return Snapshot();
@@ -191,10 +113,7 @@ public sealed partial class UploadGrain(
     {
         if (Upload.Exists && !Upload.State.IsTerminal())
         {
-            var lease = _lease;
-            _lease = null;
-            lease?.RequestStop(StopReason.Finished);
-            lease?.MarkReleased();
+            StopWriterNow(StopReason.Finished);
             await FinishAsync(UploadState.Failed, error);
         }
 
@@ -213,16 +132,11 @@ public sealed partial class UploadGrain(
             return Snapshot();
         }
 
-        var lease = _lease;
-        lease?.RequestStop(StopReason.Cancelled);
+        _lease?.RequestStop(StopReason.Cancelled);
         await FinishAsync(UploadState.Cancelled, error: null);
 
         // The caller deletes the stored bytes next, so the writer must have stopped writing first.
-        if (lease is not null && !await lease.WaitReleasedAsync(_options.LeaseTakeoverTimeout) && _lease == lease)
-        {
-            _lease = null;
-        }
-
+        await StopWriterAsync(StopReason.Cancelled);
         return Snapshot();
     }
 
@@ -238,7 +152,6 @@ public sealed partial class UploadGrain(
         if (offset > _storedOffset)
         {
             _rate.Record(offset - _storedOffset, now);
-            Upload.StartedAt ??= now;
             Upload.LastByteAt = now;
             Upload.ExpiresAt = now + _options.ExpireAfter;
             _storedOffset = offset;
@@ -247,89 +160,25 @@ public sealed partial class UploadGrain(
         return true;
     }
 
-    private async Task CommitTrailingProgressAsync(CancellationToken cancellationToken)
-    {
-        _trailingProgress?.Dispose();
-        _trailingProgress = null;
-        if (!Upload.State.IsTerminal() && _storedOffset > Upload.BytesReceived)
-        {
-            await CommitProgressAsync();
-        }
-    }
-
-    private async Task CommitProgressAsync()
-    {
-        Upload.BytesReceived = _storedOffset;
-        await PersistAndPublishAsync();
-    }
-
+    /// <summary>The one way into a terminal state: persisted, published, and off the owner's list of unfinished uploads.</summary>
     private async Task FinishAsync(UploadState final, string? error)
     {
-        _trailingProgress?.Dispose();
-        _trailingProgress = null;
+        StopTrailingProgress();
         _rate.Stop();
         Upload.State = final;
         Upload.Error = error;
         Upload.CompletedAt = final == UploadState.Completed ? clock.GetUtcNow() : Upload.CompletedAt;
         await PersistAndPublishAsync();
-        await Catalog.RemoveAsync(this.GetPrimaryKeyString());
+        await Catalog.RemoveAsync(UploadId);
         await CancelExpiryAsync();
         if (final != UploadState.Completed)
         {
-            await GrainFactory.GetGrain<IDiscardedUploadsGrain>(IDiscardedUploadsGrain.Key).AddAsync(this.GetPrimaryKeyString());
+            await GrainFactory.GetGrain<IDiscardedUploadsGrain>(IDiscardedUploadsGrain.Key).AddAsync(UploadId);
         }
-    }
-
-    /// <summary>
-    /// Persists, then publishes. Writes are chained because interleaving calls (acquire, cancel) may
-    /// ask for one while another is still under way.
-    /// </summary>
-    private async Task PersistAndPublishAsync()
-    {
-        _persisting = WriteAfterAsync(_persisting);
-        await _persisting;
-        _lastPublishedAt = clock.GetUtcNow();
-        var status = Snapshot();
-        try
-        {
-            await _events!.OnNextAsync(status);
-        }
-        catch (Exception exception)
-        {
-            // Watchers can always re-read the status; a failed event must not fail the upload.
-            logger.LogWarning(exception, "Could not publish status of upload {UploadId}", status.Id);
-        }
-    }
-
-    private async Task WriteAfterAsync(Task previous)
-    {
-        try
-        {
-            await previous;
-        }
-        catch (Exception)
-        {
-            // The earlier write's caller saw its failure; this write carries the newer state anyway.
-        }
-
-        var writing = Upload.BytesReceived;
-        await state.WriteStateAsync();
-        _durableOffset = Math.Max(_durableOffset, writing);
     }
 
     /// <summary>Another owner's upload is treated as absent: its existence is not revealed.</summary>
     private bool VisibleTo(string owner) => Upload.Exists && string.Equals(Upload.Owner, owner, StringComparison.Ordinal);
 
     private IUploadCatalogGrain Catalog => GrainFactory.GetGrain<IUploadCatalogGrain>(Upload.Owner);
-
-    private UploadStatus Snapshot()
-    {
-        var speed = Upload.State == UploadState.Uploading ? _rate.BytesPerSecondAt(clock.GetUtcNow()) : 0;
-        double? eta = speed > 0 && Upload.TotalBytes is { } total ? Math.Round((total - _durableOffset) / speed, 1) : null;
-        return new UploadStatus(
-            this.GetPrimaryKeyString(), Upload.FileName, Upload.ContentType, Upload.State,
-            _durableOffset, Upload.TotalBytes, Math.Round(speed), eta,
-            Upload.CreatedAt, Upload.StartedAt, Upload.LastByteAt, Upload.CompletedAt,
-            Upload.Sha256, Upload.Error, Upload.Owner, Upload.Metadata, Upload.State.IsTerminal() ? null : Upload.ExpiresAt);
-    }
 }

@@ -11,8 +11,14 @@ internal sealed class WriterLease(Guid id, IUploadWriter writer)
 
     public bool StopRequested { get; private set; }
 
+    /// <summary>Tells the writer to stop, once: the first reason is the one it acts on.</summary>
     public void RequestStop(StopReason reason)
     {
+        if (StopRequested)
+        {
+            return;
+        }
+
         StopRequested = true;
         // One-way: a writer whose process is gone must not hold up the grain.
         _ = writer.StopWriting(reason);

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Hosting;
-using OrleansUploads.Silo;
+using OrleansUploads.Cluster;
 
 var builder = Host.CreateApplicationBuilder(args);
 builder.UseOrleans(silo => silo.AddUploadGrains(builder.Configuration));

@@ -1,6 +1,5 @@
 using OrleansUploads.Abstractions;
 using OrleansUploads.Api.Tus;
-using OrleansUploads.Api.Uploads;
 
 namespace OrleansUploads.Api.Apis;
 
@@ -15,8 +14,8 @@ public static class StatusApi
         return uploads;
     }
 
-    private static async Task<IResult> GetAsync(string id, HttpContext context, [AsParameters] UploadServices services) =>
-        await services.FindAsync(id, context.User) is { } status ? TypedResults.Ok(status) : TusResults.NotFound();
+    private static Task<IResult> GetAsync(string id, HttpContext context, [AsParameters] UploadServices services) =>
+        services.ForCallerUploadAsync(id, context, status => Task.FromResult<IResult>(TypedResults.Ok(status)));
 
     private static async Task<IResult> ListAsync(string? state, HttpContext context, [AsParameters] UploadServices services)
     {
@@ -25,30 +24,22 @@ public static class StatusApi
             return TusResults.Problem(StatusCodes.Status400BadRequest, "Only state=active can be listed.");
         }
 
-        var owner = services.Caller.OwnerOf(context.User);
-        var ids = await services.Grains.GetGrain<IUploadCatalogGrain>(owner).GetActiveAsync();
-        var statuses = await Task.WhenAll(ids.Select(id => services.Grains.GetGrain<IUploadGrain>(id).GetStatusAsync(owner)));
-        return TypedResults.Ok(statuses.OfType<UploadStatus>().Where(s => !s.State.IsTerminal()).OrderBy(s => s.CreatedAt).ToArray());
+        return TypedResults.Ok(await services.Lookup.ActiveOfAsync(services.OwnerOf(context)));
     }
 
-    private static async Task<IResult> DownloadAsync(string id, HttpContext context, [AsParameters] UploadServices services)
-    {
-        if (await services.FindAsync(id, context.User) is not { } status)
+    private static Task<IResult> DownloadAsync(string id, HttpContext context, [AsParameters] UploadServices services) =>
+        services.ForCallerUploadAsync(id, context, async status =>
         {
-            return TusResults.NotFound();
-        }
+            if (status.State != UploadState.Completed)
+            {
+                return status.State.IsTerminal()
+                    ? TusResults.ForFinished(status)
+                    : TusResults.Problem(StatusCodes.Status409Conflict, "The upload is not complete yet.");
+            }
 
-        if (status.State != UploadState.Completed)
-        {
-            return status.State.IsTerminal()
-                ? TusResults.ForFinished(status)
-                : TusResults.Problem(StatusCodes.Status409Conflict, "The upload is not complete yet.");
-        }
-
-        // The stored content type is the client's claim: never let a browser sniff it into something else.
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        var content = await services.Store.OpenReadAsync(id, context.RequestAborted);
-        return TypedResults.File(content, "application/octet-stream", status.FileName ?? id, enableRangeProcessing: true);
-    }
-
+            // The stored content type is the client's claim: never let a browser sniff it into something else.
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            var content = await services.Store.OpenReadAsync(status.Id, context.RequestAborted);
+            return TypedResults.File(content, "application/octet-stream", status.FileName ?? status.Id, enableRangeProcessing: true);
+        });
 }

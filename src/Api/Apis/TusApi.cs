@@ -1,13 +1,15 @@
-using Microsoft.AspNetCore.Mvc;
 using OrleansUploads.Abstractions;
 using OrleansUploads.Api.Tus;
 using OrleansUploads.Api.Uploads;
 
 namespace OrleansUploads.Api.Apis;
 
-/// <summary>The tus 1.0 core protocol with creation, creation-with-upload, termination and checksum.</summary>
+/// <summary>The tus 1.0 core protocol with creation, creation-with-upload, termination, checksum and expiration.</summary>
 public static class TusApi
 {
+    /// <summary>Protocol plumbing that must run before routing picks an endpoint.</summary>
+    public static IApplicationBuilder UseTus(this IApplicationBuilder app) => app.UseTusProtocol(UploadLocation.UploadsPath);
+
     public static RouteGroupBuilder MapTusApi(this RouteGroupBuilder uploads)
     {
         uploads.MapMethods("", [HttpMethods.Options], Discover);
@@ -20,11 +22,7 @@ public static class TusApi
 
     private static IResult Discover(HttpContext context, [AsParameters] UploadServices services)
     {
-        var headers = context.Response.Headers;
-        headers[TusHeaders.TusVersion] = TusHeaders.Version;
-        headers[TusHeaders.TusExtension] = TusHeaders.Extensions;
-        headers[TusHeaders.TusMaxSize] = services.Options.Value.MaxSizeBytes.ToString();
-        headers[TusHeaders.TusChecksumAlgorithm] = TusHeaders.ChecksumAlgorithms;
+        TusHeaders.AddDiscovery(context.Response.Headers, services.Options.Value.MaxSizeBytes);
         return TypedResults.NoContent();
     }
 
@@ -33,60 +31,26 @@ public static class TusApi
         var request = context.Request;
         if (request.HasFormContentType)
         {
-            return await MultipartUpload.ReceiveAsync(context, services);
+            return await MultipartApi.ReceiveAsync(context, services);
         }
 
-        if (!TusHeaders.TryParseSize(request.Headers[TusHeaders.UploadLength], out var length))
+        if (TusCreation.Read(request, services.Options.Value.MaxSizeBytes, services.Limits.Value.MaxMetadataBytes, out var tus) is { } problem)
         {
-            return TusResults.Problem(StatusCodes.Status400BadRequest, "Upload-Length must be a non-negative whole number of bytes.");
+            return problem;
         }
 
-        if (length > services.Options.Value.MaxSizeBytes)
+        var owner = services.OwnerOf(context);
+        var creation = new UploadCreation(tus.Length, tus.Metadata.Text("filename", "name"), tus.Metadata.Text("filetype", "type"), tus.MetadataHeader, owner);
+        if (await services.Admission.CreateAsync(creation, context.RequestAborted) is not { } status)
         {
-            return TusResults.Problem(StatusCodes.Status413PayloadTooLarge, $"Uploads may be at most {services.Options.Value.MaxSizeBytes} bytes.");
+            return TusResults.TooManyUploads(services.Admission.ActiveLimit);
         }
 
-        var metadataHeader = request.Headers[TusHeaders.UploadMetadata].ToString();
-        if (metadataHeader.Length > services.Limits.Value.MaxMetadataBytes)
+        var location = UploadLocation.Of(request, status.Id);
+        if (tus.WithUpload)
         {
-            return TusResults.Problem(StatusCodes.Status400BadRequest, $"Upload-Metadata may be at most {services.Limits.Value.MaxMetadataBytes} bytes.");
-        }
-
-        if (!TusMetadata.TryParse(metadataHeader, out var metadata, out var metadataError))
-        {
-            return TusResults.Problem(StatusCodes.Status400BadRequest, metadataError!);
-        }
-
-        var withUpload = request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
-        if (withUpload && request.ContentType != TusHeaders.OffsetContentType)
-        {
-            return TusResults.Problem(StatusCodes.Status415UnsupportedMediaType, $"A body sent with creation must be {TusHeaders.OffsetContentType}.");
-        }
-
-        if (request.ContentLength > length)
-        {
-            return TusResults.Problem(StatusCodes.Status413PayloadTooLarge, "The body is longer than Upload-Length.");
-        }
-
-        var checksum = UploadChecksum.Parse(request.Headers[TusHeaders.UploadChecksum]);
-        if (checksum.Error is not null)
-        {
-            return TusResults.Problem(StatusCodes.Status400BadRequest, checksum.Error);
-        }
-
-        var owner = services.Caller.OwnerOf(context.User);
-        var creation = new UploadCreation(length, metadata.Text("filename", "name"), metadata.Text("filetype", "type"), NullIfEmpty(metadataHeader), owner);
-        var (created, refusal) = await services.Admission.CreateAsync(creation, context.RequestAborted);
-        if (created is not { } status)
-        {
-            return refusal!;
-        }
-
-        var id = status.Id;
-        var location = $"{request.PathBase}/api/uploads/{id}";
-        if (withUpload)
-        {
-            var outcome = await services.Receiver.ReceiveAsync(new ChunkRequest(id, owner, 0, checksum.Checksum, request.BodyReader), context.RequestAborted);
+            var outcome = await services.Receiver.ReceiveAsync(
+                new ChunkRequest(status.Id, owner, 0, tus.Checksum, request.BodyReader, request.ContentLength), context.RequestAborted);
             if (outcome.Result is not (ChunkResult.Stored or ChunkResult.Completed))
             {
                 // The upload exists either way; tell the client where, so it can resume.
@@ -97,42 +61,14 @@ public static class TusApi
             status = outcome.Status!;
         }
 
-        context.Response.Headers[TusHeaders.UploadOffset] = status.BytesReceived.ToString();
-        TusResults.AddExpiry(context, status);
+        TusResults.AddOffset(context, status);
         return TypedResults.Created(location);
     }
 
-    private static async Task<IResult> HeadAsync(string id, HttpContext context, [AsParameters] UploadServices services)
+    private static Task<IResult> HeadAsync(string id, HttpContext context, [AsParameters] UploadServices services)
     {
-        var headers = context.Response.Headers;
-        headers.CacheControl = "no-store";
-        if (await services.FindAsync(id, context.User) is not { } status)
-        {
-            return TypedResults.NotFound();
-        }
-
-        if (status.State.IsTerminal() && status.State != UploadState.Completed)
-        {
-            return TypedResults.StatusCode(StatusCodes.Status410Gone);
-        }
-
-        headers[TusHeaders.UploadOffset] = status.BytesReceived.ToString();
-        TusResults.AddExpiry(context, status);
-        if (status.TotalBytes is { } total)
-        {
-            headers[TusHeaders.UploadLength] = total.ToString();
-        }
-        else
-        {
-            headers[TusHeaders.UploadDeferLength] = "1";
-        }
-
-        if (status.Metadata is { } metadata)
-        {
-            headers[TusHeaders.UploadMetadata] = metadata;
-        }
-
-        return TypedResults.Ok();
+        context.Response.Headers.CacheControl = "no-store";
+        return services.ForCallerUploadAsync(id, context, status => Task.FromResult(TusResults.ForHead(context, status)), TypedResults.NotFound());
     }
 
     private static async Task<IResult> PatchAsync(string id, HttpContext context, [AsParameters] UploadServices services)
@@ -148,41 +84,18 @@ public static class TusApi
             return TusResults.Problem(StatusCodes.Status400BadRequest, "Upload-Offset must be a non-negative whole number of bytes.");
         }
 
-        var checksum = UploadChecksum.Parse(request.Headers[TusHeaders.UploadChecksum]);
-        if (checksum.Error is not null)
+        if (!TusChecksum.TryParse(request.Headers[TusHeaders.UploadChecksum], out var checksum, out var checksumError))
         {
-            return TusResults.Problem(StatusCodes.Status400BadRequest, checksum.Error);
+            return TusResults.Problem(StatusCodes.Status400BadRequest, checksumError!);
         }
 
-        if (await services.FindAsync(id, context.User) is not { } status)
-        {
-            return TusResults.NotFound();
-        }
-
-        // Refuse what is wrong before taking the lease, so a writer in flight is not disturbed.
-        if (status.State.IsTerminal())
-        {
-            return TusResults.ForFinished(status);
-        }
-
-        if (offset != status.BytesReceived && status.State != UploadState.Uploading)
-        {
-            return TusResults.ForChunk(context, new ChunkOutcome(ChunkResult.OffsetMismatch, status));
-        }
-
-        if (status.TotalBytes is { } total && offset + (request.ContentLength ?? 0) > total)
-        {
-            return TusResults.Problem(StatusCodes.Status413PayloadTooLarge, "The body runs past the upload's declared size.");
-        }
-
-        var outcome = await services.Receiver.ReceiveAsync(new ChunkRequest(id, status.Owner, offset, checksum.Checksum, request.BodyReader), context.RequestAborted);
-        return TusResults.ForChunk(context, outcome);
+        // Whether this write may start (the upload's state, the offset, the size) is the grain's call.
+        var chunk = new ChunkRequest(id, services.OwnerOf(context), offset, checksum, request.BodyReader, request.ContentLength);
+        return TusResults.ForChunk(context, await services.Receiver.ReceiveAsync(chunk, context.RequestAborted));
     }
 
     private static async Task<IResult> DeleteAsync(string id, HttpContext context, [AsParameters] UploadServices services) =>
-        await services.Cancellation.CancelAsync(id, services.Caller.OwnerOf(context.User), context.RequestAborted) is null
+        await services.Cancellation.CancelAsync(id, services.OwnerOf(context), context.RequestAborted) is null
             ? TusResults.NotFound()
             : TypedResults.NoContent();
-
-    private static string? NullIfEmpty(string text) => text.Length == 0 ? null : text;
 }

@@ -1,27 +1,23 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using OrleansUploads.Api.Access;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansUploads.Api.Apis;
 using OrleansUploads.Api.Limits;
 using OrleansUploads.Api.Progress;
 using OrleansUploads.Api.Storage;
-using OrleansUploads.Api.Tus;
 using OrleansUploads.Api.Uploads;
-using OrleansUploads.Silo;
+using OrleansUploads.Cluster;
 
 namespace OrleansUploads.Api.Hosting;
 
+/// <summary>The composition root: which services the API runs with, and in which order requests meet them.</summary>
 public static class UploadsHosting
 {
-    public const string UploadsPath = "/api/uploads";
-    public const string HubPath = "/hubs/uploads";
-
     /// <summary>The API with its co-hosted silo (or as a client of a cluster), file storage and JSON conventions.</summary>
     public static WebApplicationBuilder AddUploads(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        builder.AddUploadAccess(HubPath);
+        builder.AddUploadAccess(UploadHub.Path);
         builder.AddUploadLimits();
         if (ClusterSettings.From(configuration).IsClient)
         {
@@ -35,36 +31,38 @@ public static class UploadsHosting
         // Upload size is enforced by the protocol (Tus-Max-Size), not by Kestrel's 30 MB default.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
 
-        var filesFolder = Path.Combine(UploadSiloConfiguration.DataFolder(configuration), "files");
-        builder.Services.AddSingleton<IUploadStore>(new FileUploadStore(filesFolder));
-        builder.Services.Configure<UploadApiOptions>(configuration.GetSection(UploadApiOptions.Section));
-        builder.Services.AddSingleton<ChunkReceiver>();
-        builder.Services.AddSingleton<UploadCounters>();
-        builder.Services.AddSingleton<UploadCancellation>();
-        builder.Services.AddSingleton<UploadAdmission>();
-        builder.Services.AddHostedService<DiscardedUploadSweeper>();
-        builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<ProgressRelay>();
-        builder.Services.AddSignalR().AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
-        builder.Services.AddProblemDetails();
-        builder.Services.AddExceptionHandler<ClusterUnavailableHandler>();
-        builder.Services.ConfigureHttpJsonOptions(json => UseUploadJson(json.SerializerOptions));
+        var services = builder.Services;
+        services.AddSingleton<IUploadStore>(new FileUploadStore(Path.Combine(ClusterSettings.DataFolder(configuration), "files")));
+        services.Configure<UploadApiOptions>(configuration.GetSection(UploadApiOptions.Section));
+        services.AddSingleton<UploadLookup>();
+        services.AddSingleton<ChunkReceiver>();
+        services.AddSingleton<UploadCounters>();
+        services.AddSingleton<UploadCancellation>();
+        services.AddSingleton<UploadAdmission>();
+        services.AddHostedService<DiscardedUploadSweeper>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<ProgressRelay>();
+        services.AddSignalR().AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
+        services.AddUploadCors(configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions());
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ClusterUnavailableHandler>();
+        services.ConfigureHttpJsonOptions(json => UseUploadJson(json.SerializerOptions));
         return builder;
     }
 
     /// <summary>camelCase names and lowercase state names, the same for HTTP and the hub.</summary>
-    public static void UseUploadJson(JsonSerializerOptions options) =>
+    private static void UseUploadJson(JsonSerializerOptions options) =>
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
 
     public static WebApplication MapUploads(this WebApplication app)
     {
         app.UseExceptionHandler();
-        app.UseTusProtocol(UploadsPath);
-        // The upload page at / (wwwroot, bundled from ClientApp by the build).
+        app.UseTus();
+        // The upload page at / (wwwroot, bundled from ClientApp).
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();
-        app.UseCors(LimitsHosting.CorsPolicy);
+        app.UseCors(UploadCors.Policy);
         var secured = app.Configuration.AccessEnabled();
         if (secured)
         {
@@ -77,10 +75,10 @@ public static class UploadsHosting
         }
 
         app.UseRateLimiter();
-        var uploads = app.MapGroup(UploadsPath).RequireRateLimiting(LimitsHosting.RatePolicy);
+        var uploads = app.MapGroup(UploadLocation.UploadsPath).RequireRateLimiting(LimitsHosting.RatePolicy);
         uploads.MapTusApi();
         uploads.MapStatusApi();
-        var hub = app.MapHub<UploadHub>(HubPath);
+        var hub = app.MapHub<UploadHub>(UploadHub.Path);
         // What this instance is doing: relayed uploads (watching leaks no subscriptions) and how
         // often writers report to grains (the cost of tracking).
         var diagnostics = app.MapGet("/api/diagnostics", (ProgressRelay relay, UploadCounters counters) => TypedResults.Ok(

@@ -6,29 +6,28 @@ using OrleansUploads.Api.Uploads;
 namespace OrleansUploads.Api.Progress;
 
 /// <summary>Watch any upload by id and cancel it, from any browser, tab or program.</summary>
-public sealed class UploadHub(IGrainFactory grains, ProgressRelay relay, UploadCancellation cancellation, UploadCaller caller) : Hub<IUploadClient>
+public sealed class UploadHub(UploadLookup lookup, ProgressRelay relay, UploadCancellation cancellation, UploadCaller caller) : Hub<IUploadClient>
 {
+    public const string Path = "/hubs/uploads";
+
     /// <summary>Joins the upload's group and returns its status now, so a late joiner is never left blank.</summary>
     public async Task<UploadStatus> Watch(string uploadId)
     {
-        var upload = grains.GetGrain<IUploadGrain>(RequireId(uploadId));
         // Only the owner may join; then subscribe before taking the snapshot, so nothing in between is missed.
-        _ = await upload.GetStatusAsync(Owner) ?? throw UnknownUpload(uploadId);
+        _ = await lookup.FindAsync(uploadId, Owner) ?? throw UnknownUpload(uploadId);
         await relay.WatchAsync(Context.ConnectionId, uploadId);
-        return await upload.GetStatusAsync(Owner) ?? throw UnknownUpload(uploadId);
+        return await lookup.FindAsync(uploadId, Owner) ?? throw UnknownUpload(uploadId);
     }
 
     public Task Unwatch(string uploadId) => relay.UnwatchAsync(Context.ConnectionId, uploadId);
 
     /// <summary>The same cancellation as <c>DELETE /api/uploads/{id}</c>.</summary>
     public async Task<UploadStatus> Cancel(string uploadId) =>
-        await cancellation.CancelAsync(RequireId(uploadId), Owner, Context.ConnectionAborted) ?? throw UnknownUpload(uploadId);
+        await cancellation.CancelAsync(uploadId, Owner, Context.ConnectionAborted) ?? throw UnknownUpload(uploadId);
 
     public override Task OnDisconnectedAsync(Exception? exception) => relay.UnwatchAllAsync(Context.ConnectionId);
 
     private string Owner => caller.OwnerOf(Context.User!);
-
-    private static string RequireId(string uploadId) => UploadId.IsValid(uploadId) ? uploadId : throw UnknownUpload(uploadId);
 
     private static HubException UnknownUpload(string uploadId) => new($"No upload has the id '{uploadId}'.");
 }

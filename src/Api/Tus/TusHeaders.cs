@@ -21,6 +21,22 @@ public static class TusHeaders
     public const string UploadExpires = "Upload-Expires";
     public const string MethodOverride = "X-HTTP-Method-Override";
 
+    /// <summary>Response headers a browser on another origin must be allowed to read.</summary>
+    public static readonly string[] Exposed =
+    [
+        UploadOffset, UploadLength, UploadMetadata, UploadExpires, TusResumable, TusVersion, TusExtension, TusMaxSize, TusChecksumAlgorithm,
+        "Location", "Retry-After",
+    ];
+
+    /// <summary>The answer to <c>OPTIONS</c>: what this server speaks.</summary>
+    public static void AddDiscovery(IHeaderDictionary headers, long maxSize)
+    {
+        headers[TusVersion] = Version;
+        headers[TusExtension] = Extensions;
+        headers[TusMaxSize] = maxSize.ToString();
+        headers[TusChecksumAlgorithm] = ChecksumAlgorithms;
+    }
+
     /// <summary>Status code of the checksum extension for a chunk whose checksum does not match.</summary>
     public const int ChecksumMismatch = 460;
 

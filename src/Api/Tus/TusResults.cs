@@ -3,15 +3,14 @@ using OrleansUploads.Api.Uploads;
 
 namespace OrleansUploads.Api.Tus;
 
-/// <summary>The tus status codes for each way storing a chunk can end, in one place.</summary>
+/// <summary>The tus answers for each way an upload request can end, in one place.</summary>
 public static class TusResults
 {
     public static IResult ForChunk(HttpContext context, ChunkOutcome outcome)
     {
         if (outcome.Status is { } status && outcome.Result is ChunkResult.Stored or ChunkResult.Completed or ChunkResult.OffsetMismatch or ChunkResult.TooSlow)
         {
-            context.Response.Headers[TusHeaders.UploadOffset] = status.BytesReceived.ToString();
-            AddExpiry(context, status);
+            AddOffset(context, status);
         }
 
         return outcome.Result switch
@@ -31,21 +30,65 @@ public static class TusResults
         };
     }
 
+    /// <summary>tus HEAD: the committed offset, the length (or that it is deferred) and the metadata as sent.</summary>
+    public static IResult ForHead(HttpContext context, UploadStatus status)
+    {
+        if (status.State.IsTerminal() && status.State != UploadState.Completed)
+        {
+            return TypedResults.StatusCode(StatusCodes.Status410Gone);
+        }
+
+        var headers = context.Response.Headers;
+        AddOffset(context, status);
+        if (status.TotalBytes is { } total)
+        {
+            headers[TusHeaders.UploadLength] = total.ToString();
+        }
+        else
+        {
+            headers[TusHeaders.UploadDeferLength] = "1";
+        }
+
+        if (status.Metadata is { } metadata)
+        {
+            headers[TusHeaders.UploadMetadata] = metadata;
+        }
+
+        return TypedResults.Ok();
+    }
+
     /// <summary>An upload that takes no more bytes: gone if cancelled, failed or expired; forbidden to extend if complete.</summary>
     public static IResult ForFinished(UploadStatus status) => status.State == UploadState.Completed
         ? Problem(StatusCodes.Status403Forbidden, "The upload is already complete.")
         : Problem(StatusCodes.Status410Gone, $"The upload is {status.State.ToString().ToLowerInvariant()}.");
 
-    /// <summary>tus <c>expiration</c>: when an unfinished upload expires unless more bytes arrive.</summary>
-    public static void AddExpiry(HttpContext context, UploadStatus status)
+    /// <summary>
+    /// The committed offset, with tus <c>expiration</c>: when an unfinished upload expires unless more
+    /// bytes arrive.
+    /// </summary>
+    public static void AddOffset(HttpContext context, UploadStatus status)
     {
+        context.Response.Headers[TusHeaders.UploadOffset] = status.BytesReceived.ToString();
         if (status.ExpiresAt is { } expiresAt)
         {
             context.Response.Headers[TusHeaders.UploadExpires] = expiresAt.ToString("r");
         }
     }
 
+    /// <summary>429 with a Retry-After: the owner may try again once an upload finishes.</summary>
+    public static IResult TooManyUploads(int limit) => new RetryLater(
+        Problem(StatusCodes.Status429TooManyRequests, $"At most {limit} unfinished uploads are allowed at once; finish or cancel one first."), "60");
+
     public static IResult NotFound() => Problem(StatusCodes.Status404NotFound, "No upload has this id.");
 
     public static IResult Problem(int status, string detail) => TypedResults.Problem(detail, statusCode: status);
+
+    private sealed class RetryLater(IResult inner, string retryAfter) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.Headers.RetryAfter = retryAfter;
+            return inner.ExecuteAsync(context);
+        }
+    }
 }

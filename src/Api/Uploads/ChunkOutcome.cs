@@ -15,7 +15,7 @@ public enum ChunkResult
     OffsetMismatch,
     ChecksumMismatch,
 
-    /// <summary>The body runs past the declared size or the size limit; this request's bytes were discarded.</summary>
+    /// <summary>The body runs (or would run) past the declared size or the size limit; this request's bytes were discarded.</summary>
     TooLarge,
 
     /// <summary>A newer request took the lease over; what this one stored is kept.</summary>
@@ -33,4 +33,30 @@ public enum ChunkResult
 }
 
 /// <param name="Status">The upload after the attempt; null only when it does not exist.</param>
-public sealed record ChunkOutcome(ChunkResult Result, UploadStatus? Status);
+public sealed record ChunkOutcome(ChunkResult Result, UploadStatus? Status)
+{
+    /// <summary>Why the grain would not let the request write.</summary>
+    internal static ChunkResult OfRefusal(WriteRefusal? refusal) => refusal switch
+    {
+        WriteRefusal.OffsetMismatch => ChunkResult.OffsetMismatch,
+        WriteRefusal.Finished => ChunkResult.Finished,
+        WriteRefusal.TooLarge => ChunkResult.TooLarge,
+        _ => ChunkResult.NotFound,
+    };
+
+    /// <summary>A body that did not end whole: who stopped it, as the grain and the writer saw it.</summary>
+    internal static ChunkResult OfStop(BodyEnd end, StopReason? stopReason, UploadStatus released)
+    {
+        if (released.State == UploadState.Cancelled || stopReason == StopReason.Cancelled)
+        {
+            return ChunkResult.Cancelled;
+        }
+
+        if (stopReason is not null || end == BodyEnd.Stopped)
+        {
+            return released.State.IsTerminal() ? ChunkResult.Finished : ChunkResult.Superseded;
+        }
+
+        return end == BodyEnd.TooSlow ? ChunkResult.TooSlow : ChunkResult.Disconnected;
+    }
+}

@@ -1,11 +1,12 @@
 using System.IO.Pipelines;
-using OrleansUploads.Api.Tus;
 
 namespace OrleansUploads.Api.Uploads;
 
 /// <summary>One request body to store into an upload.</summary>
+/// <param name="UploadId">As the client sent it; the receiver checks it names an upload.</param>
 /// <param name="Owner">Who asks; another owner's upload is not found.</param>
 /// <param name="Offset">Where the client says the body starts; must equal the committed offset.</param>
+/// <param name="BodyLength">The body's declared length (Content-Length), when the client sent one.</param>
 /// <param name="CompleteAtEnd">The body is the whole rest of the file even though no size was declared (multipart).</param>
 /// <param name="Limit">The most bytes the upload may reach when it has no declared size.</param>
 /// <param name="WakeOnPause">
@@ -17,8 +18,9 @@ public sealed record ChunkRequest(
     string UploadId,
     string Owner,
     long Offset,
-    UploadChecksum? Checksum,
+    ChunkChecksum? Checksum,
     PipeReader Body,
+    long? BodyLength = null,
     bool CompleteAtEnd = false,
     long Limit = long.MaxValue,
     bool WakeOnPause = true);

@@ -2,35 +2,25 @@ using Microsoft.Extensions.Options;
 using OrleansUploads.Abstractions;
 using OrleansUploads.Api.Limits;
 using OrleansUploads.Api.Storage;
-using OrleansUploads.Api.Tus;
 
 namespace OrleansUploads.Api.Uploads;
 
 /// <summary>Creating an upload, for every door that offers it (tus POST, multipart form): limits first, then storage, then the grain.</summary>
 public sealed class UploadAdmission(IGrainFactory grains, IUploadStore store, IOptions<LimitOptions> limits)
 {
-    /// <returns>The new upload's status, or a refusal when the owner has too many unfinished uploads.</returns>
-    public async Task<(UploadStatus? Status, IResult? Refusal)> CreateAsync(UploadCreation creation, CancellationToken cancellationToken)
+    /// <summary>The most unfinished uploads one owner may have; a refused creation names it.</summary>
+    public int ActiveLimit => limits.Value.MaxActiveUploadsPerOwner;
+
+    /// <returns>The new upload's status, or null when the owner already has <see cref="ActiveLimit"/> unfinished uploads.</returns>
+    public async Task<UploadStatus?> CreateAsync(UploadCreation creation, CancellationToken cancellationToken)
     {
         var id = UploadId.New();
-        var limit = limits.Value.MaxActiveUploadsPerOwner;
-        if (!await grains.GetGrain<IUploadCatalogGrain>(creation.Owner).TryAddAsync(id, limit, cancellationToken))
+        if (!await grains.GetGrain<IUploadCatalogGrain>(creation.Owner).TryAddAsync(id, ActiveLimit, cancellationToken))
         {
-            return (null, new TooManyUploads(limit));
+            return null;
         }
 
         await store.CreateAsync(id, cancellationToken);
-        return (await grains.GetGrain<IUploadGrain>(id).CreateAsync(creation, cancellationToken), null);
-    }
-
-    /// <summary>429 with a Retry-After: the owner may try again once an upload finishes.</summary>
-    private sealed class TooManyUploads(int limit) : IResult
-    {
-        public Task ExecuteAsync(HttpContext context)
-        {
-            context.Response.Headers.RetryAfter = "60";
-            return TusResults.Problem(StatusCodes.Status429TooManyRequests, $"At most {limit} unfinished uploads are allowed at once; finish or cancel one first.")
-                .ExecuteAsync(context);
-        }
+        return await grains.GetGrain<IUploadGrain>(id).CreateAsync(creation, cancellationToken);
     }
 }

@@ -7,17 +7,17 @@ namespace OrleansUploads.Api.Uploads;
 /// Cancelling an upload, for every door that offers it (tus DELETE, the hub). The grain stops the
 /// writer wherever it runs and waits for it to let go, so the bytes can be deleted safely after.
 /// </summary>
-public sealed class UploadCancellation(IGrainFactory grains, IUploadStore store)
+public sealed class UploadCancellation(UploadLookup lookup, IUploadStore store)
 {
     /// <returns>The upload's status afterwards, or null when <paramref name="owner"/> has no upload with this id.</returns>
     public async Task<UploadStatus?> CancelAsync(string uploadId, string owner, CancellationToken cancellationToken)
     {
-        if (!UploadId.IsValid(uploadId))
+        if (lookup.GrainOf(uploadId) is not { } grain)
         {
             return null;
         }
 
-        var status = await grains.GetGrain<IUploadGrain>(uploadId).CancelAsync(owner, cancellationToken);
+        var status = await grain.CancelAsync(owner, cancellationToken);
         if (status?.State == UploadState.Cancelled)
         {
             await store.DeleteAsync(uploadId, cancellationToken);

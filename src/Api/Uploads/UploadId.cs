@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 
 namespace OrleansUploads.Api.Uploads;
 
@@ -9,6 +10,6 @@ public static class UploadId
 
     public static string New() => Guid.NewGuid().ToString("N");
 
-    public static bool IsValid(string? candidate) =>
+    public static bool IsValid([NotNullWhen(true)] string? candidate) =>
         candidate is { Length: 32 } && !candidate.AsSpan().ContainsAnyExcept(Hex);
 }

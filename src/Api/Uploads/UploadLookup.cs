@@ -1,11 +1,26 @@
-using System.Security.Claims;
 using OrleansUploads.Abstractions;
 
 namespace OrleansUploads.Api.Uploads;
 
-public static class UploadLookup
+/// <summary>
+/// The one way from an id a client sent to an upload's grain. Ids that this service could not have
+/// minted name no upload, so they never activate a grain.
+/// </summary>
+public sealed class UploadLookup(IGrainFactory grains)
 {
-    /// <summary>The caller's upload with this id; null for a malformed id, an unknown one or another owner's.</summary>
-    public static async Task<UploadStatus?> FindAsync(this UploadServices services, string id, ClaimsPrincipal user) =>
-        UploadId.IsValid(id) ? await services.Grains.GetGrain<IUploadGrain>(id).GetStatusAsync(services.Caller.OwnerOf(user)) : null;
+    /// <summary>The upload's grain, or null for an id that is not one of ours.</summary>
+    public IUploadGrain? GrainOf(string? uploadId) =>
+        UploadId.IsValid(uploadId) ? grains.GetGrain<IUploadGrain>(uploadId) : null;
+
+    /// <summary>The owner's upload with this id; null for a malformed id, an unknown one or another owner's.</summary>
+    public async Task<UploadStatus?> FindAsync(string? uploadId, string owner, CancellationToken cancellationToken = default) =>
+        GrainOf(uploadId) is { } grain ? await grain.GetStatusAsync(owner, cancellationToken) : null;
+
+    /// <summary>The owner's unfinished uploads, oldest first.</summary>
+    public async Task<UploadStatus[]> ActiveOfAsync(string owner)
+    {
+        var ids = await grains.GetGrain<IUploadCatalogGrain>(owner).GetActiveAsync();
+        var statuses = await Task.WhenAll(ids.Select(id => grains.GetGrain<IUploadGrain>(id).GetStatusAsync(owner)));
+        return [.. statuses.OfType<UploadStatus>().Where(s => !s.State.IsTerminal()).OrderBy(s => s.CreatedAt)];
+    }
 }

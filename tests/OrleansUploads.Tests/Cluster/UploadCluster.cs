@@ -2,7 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using OrleansUploads.Abstractions;
-using OrleansUploads.Silo;
+using OrleansUploads.Cluster;
 using OrleansUploads.Tests.Infrastructure;
 
 namespace OrleansUploads.Tests.Cluster;
@@ -14,7 +14,7 @@ namespace OrleansUploads.Tests.Cluster;
 /// </summary>
 public sealed class UploadCluster : IAsyncDisposable
 {
-    private readonly string _dataPath = UploadService.NewDataPath();
+    private readonly string _dataPath = DataFolder.New();
     private IHost? _observer;
 
     private UploadCluster(RedisServer redis) => Redis = redis;

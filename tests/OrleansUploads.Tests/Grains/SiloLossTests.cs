@@ -1,12 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Orleans.Streams;
 using Orleans.TestingHost;
-using Orleans.Runtime.Hosting;
 using OrleansUploads.Abstractions;
+using OrleansUploads.Cluster;
 using OrleansUploads.Grains;
-using OrleansUploads.Silo;
 
 namespace OrleansUploads.Tests.Grains;
 

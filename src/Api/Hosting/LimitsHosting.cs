@@ -1,15 +1,14 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using OrleansUploads.Api.Access;
-using OrleansUploads.Api.Tus;
+using OrleansUploads.Api.Limits;
 
-namespace OrleansUploads.Api.Limits;
+namespace OrleansUploads.Api.Hosting;
 
-/// <summary>Rate limits, slow-body cut-off and cross-origin rules, configured in one place.</summary>
+/// <summary>Rate limits and the slow-body cut-off, configured in one place.</summary>
 public static class LimitsHosting
 {
     public const string RatePolicy = "uploads";
-    public const string CorsPolicy = "uploads";
 
     public static WebApplicationBuilder AddUploadLimits(this WebApplicationBuilder builder)
     {
@@ -32,14 +31,6 @@ public static class LimitsHosting
             rates.AddPolicy(RatePolicy, context => RateLimitPartition.GetFixedWindowLimiter(
                 PartitionOf(context), _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerWindow, Window = limits.RateWindow }));
         });
-
-        builder.Services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
-            .WithOrigins(limits.AllowedOrigins)
-            .AllowAnyHeader()
-            .WithMethods("GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS")
-            .WithExposedHeaders(TusHeaders.UploadOffset, TusHeaders.UploadLength, TusHeaders.UploadMetadata, TusHeaders.UploadExpires,
-                TusHeaders.TusResumable, TusHeaders.TusVersion, TusHeaders.TusExtension, TusHeaders.TusMaxSize, TusHeaders.TusChecksumAlgorithm,
-                "Location", "Retry-After")));
         return builder;
     }
 

@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Orleans.Storage;
 
-namespace OrleansUploads.Silo;
+namespace OrleansUploads.Cluster;
 
 /// <summary>
 /// Grain state as one file per grain under a folder: the embedded default, so that a single process

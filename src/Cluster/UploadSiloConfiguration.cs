@@ -11,7 +11,7 @@ using OrleansUploads.Abstractions;
 using OrleansUploads.Grains;
 using StackExchange.Redis;
 
-namespace OrleansUploads.Silo;
+namespace OrleansUploads.Cluster;
 
 /// <summary>How a silo hosts upload grains; shared by the silo host and the API's co-hosted silo.</summary>
 public static class UploadSiloConfiguration
@@ -33,7 +33,7 @@ public static class UploadSiloConfiguration
         else
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-            var grainsFolder = Path.Combine(DataFolder(configuration), "grains");
+            var grainsFolder = Path.Combine(ClusterSettings.DataFolder(configuration), "grains");
             silo.Services.AddGrainStorage(UploadStreams.UploadStore, (services, _) => EmbeddedStore(services, grainsFolder));
             silo.Services.AddGrainStorage(UploadStreams.PubSubStore, (services, _) => EmbeddedStore(services, grainsFolder));
             // Reminders are lost with the process here; an upload also checks its expiry when it activates.
@@ -58,10 +58,6 @@ public static class UploadSiloConfiguration
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
     }
-
-    /// <summary>Where uploads keep their bytes and, in the embedded mode, their grain state.</summary>
-    public static string DataFolder(IConfiguration configuration) =>
-        Path.GetFullPath(configuration["Storage:DataPath"] ?? "data");
 
     private static FileGrainStorage EmbeddedStore(IServiceProvider services, string folder) =>
         new(folder, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()));

@@ -1,8 +1,9 @@
 using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
+using OrleansUploads.Api.Access;
 
-namespace OrleansUploads.Api.Access;
+namespace OrleansUploads.Api.Hosting;
 
 public static class AccessHosting
 {

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration;
 
-namespace OrleansUploads.Silo;
+namespace OrleansUploads.Cluster;
 
 /// <summary>Where a silo listens and which cluster it joins, from the <c>Cluster</c> configuration section (not <c>Orleans</c>, which Orleans reads itself).</summary>
 public sealed class ClusterSettings
@@ -43,6 +43,10 @@ public sealed class ClusterSettings
     public bool IsClient => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
 
     public bool UsesRedis => string.Equals(Clustering, "redis", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Where uploads keep their bytes and, in the embedded mode, their grain state.</summary>
+    public static string DataFolder(IConfiguration configuration) =>
+        Path.GetFullPath(configuration["Storage:DataPath"] ?? "data");
 
     public static ClusterSettings From(IConfiguration configuration) =>
         configuration.GetSection(Section).Get<ClusterSettings>() ?? new ClusterSettings();

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using OrleansUploads.Abstractions;
 
-namespace OrleansUploads.Silo;
+namespace OrleansUploads.Cluster;
 
 /// <summary>How a process that hosts no grains (an API instance in client mode) joins the cluster.</summary>
 public static class UploadClientConfiguration

@@ -1,8 +1,8 @@
 using Microsoft.Extensions.Options;
 using OrleansUploads.Abstractions;
-using OrleansUploads.Api.Uploads;
+using OrleansUploads.Api.Storage;
 
-namespace OrleansUploads.Api.Storage;
+namespace OrleansUploads.Api.Uploads;
 
 /// <summary>
 /// Deletes the stored bytes of uploads that ended without completing. Expired uploads need it (the
@@ -37,7 +37,8 @@ public sealed class DiscardedUploadSweeper(IGrainFactory grains, IUploadStore st
         do
         {
             ids = await discarded.PeekAsync(Batch, cancellationToken);
-            foreach (var uploadId in ids.Where(UploadId.IsValid))
+            // Only grains list themselves here, under ids this service minted.
+            foreach (var uploadId in ids)
             {
                 await store.DeleteAsync(uploadId, cancellationToken);
             }

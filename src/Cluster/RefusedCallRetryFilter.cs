@@ -3,7 +3,7 @@ using System.Reflection;
 using Orleans.Runtime.Messaging;
 using OrleansUploads.Abstractions;
 
-namespace OrleansUploads.Silo;
+namespace OrleansUploads.Cluster;
 
 /// <summary>
 /// Sends an upload call again while a silo's death is being absorbed: calls the cluster refused

@@ -1,0 +1,73 @@
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+using OrleansUploads.Abstractions;
+using OrleansUploads.Api.Tus;
+using OrleansUploads.Api.Uploads;
+
+namespace OrleansUploads.Api.Apis;
+
+/// <summary>
+/// Uploads from clients that do not speak tus (<c>curl -F file=@big.iso</c>): the first file part is
+/// streamed into storage as it arrives and tracked by a grain like any other upload.
+/// </summary>
+public static class MultipartApi
+{
+    public static async Task<IResult> ReceiveAsync(HttpContext context, UploadServices services)
+    {
+        var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(context.Request.ContentType).Boundary).Value;
+        if (string.IsNullOrEmpty(boundary))
+        {
+            return TusResults.Problem(StatusCodes.Status400BadRequest, "multipart/form-data needs a boundary.");
+        }
+
+        var (file, malformed) = await FirstFileAsync(new MultipartReader(boundary, context.Request.Body), context.RequestAborted);
+        if (file is null)
+        {
+            return TusResults.Problem(StatusCodes.Status400BadRequest, malformed ? "The multipart body is malformed." : "The form has no file part.");
+        }
+
+        var disposition = file.GetContentDispositionHeader()!;
+        var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
+        var owner = services.OwnerOf(context);
+        if (await services.Admission.CreateAsync(new UploadCreation(null, fileName, file.ContentType, null, owner), context.RequestAborted) is not { } created)
+        {
+            return TusResults.TooManyUploads(services.Admission.ActiveLimit);
+        }
+
+        var limit = services.Options.Value.MaxSizeBytes;
+        var outcome = await services.Receiver.ReceiveAsync(
+            new ChunkRequest(created.Id, owner, 0, null, PipeReader.Create(file.Body), CompleteAtEnd: true, Limit: limit, WakeOnPause: false), context.RequestAborted);
+        if (outcome.Result == ChunkResult.Completed)
+        {
+            return TypedResults.Created(UploadLocation.Of(context.Request, created.Id), outcome.Status);
+        }
+
+        // Without tus a client cannot resume, so a part-received file is of no use to anyone.
+        var reason = outcome.Result == ChunkResult.TooLarge ? $"The file is larger than {limit} bytes." : "The file did not arrive whole.";
+        await services.Lookup.GrainOf(created.Id)!.FailAsync(reason);
+        await services.Store.DeleteAsync(created.Id, CancellationToken.None);
+        return outcome.Result == ChunkResult.TooLarge
+            ? TusResults.Problem(StatusCodes.Status413PayloadTooLarge, reason)
+            : TusResults.ForChunk(context, outcome);
+    }
+
+    /// <summary>The first part that carries a file; none when the form has no file or cannot be read as a form.</summary>
+    private static async Task<(MultipartSection? File, bool Malformed)> FirstFileAsync(MultipartReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            MultipartSection? section;
+            while ((section = await reader.ReadNextSectionAsync(cancellationToken)) is not null
+                && section.GetContentDispositionHeader() is not { FileName.HasValue: true } and not { FileNameStar.HasValue: true })
+            {
+            }
+
+            return (section, false);
+        }
+        catch (IOException)
+        {
+            return (null, true);
+        }
+    }
+}

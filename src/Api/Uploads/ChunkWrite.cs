@@ -1,0 +1,173 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Connections;
+using OrleansUploads.Abstractions;
+using OrleansUploads.Api.Storage;
+
+namespace OrleansUploads.Api.Uploads;
+
+/// <summary>
+/// One request body on its way into storage under the upload's lease: it copies the body, has stored
+/// bytes reported as they land, and settles with the grain how the request ended. Nothing larger than
+/// one read is held in memory.
+/// </summary>
+internal sealed class ChunkWrite : IAsyncDisposable
+{
+    private readonly IUploadGrain _grain;
+    private readonly Guid _leaseId;
+    private readonly UploadStatus _status;
+    private readonly ChunkRequest _request;
+    private readonly IUploadStore _store;
+    private readonly UploadCounters _counters;
+    private readonly Stream _file;
+    private readonly ProgressReporter _progress;
+    private readonly TimeSpan _reportInterval;
+    private readonly IncrementalHash? _chunkHash;
+    private readonly IncrementalHash? _fileHash;
+    private long _position;
+
+    private ChunkWrite(IUploadGrain grain, Guid leaseId, UploadStatus status, ChunkRequest request, IUploadStore store, Stream file, UploadCounters counters, TimeSpan reportInterval)
+    {
+        (_grain, _leaseId, _status, _request, _store, _file, _counters, _reportInterval) = (grain, leaseId, status, request, store, file, counters, reportInterval);
+        _position = status.BytesReceived;
+        _progress = new ProgressReporter(grain, leaseId, file, _position, reportInterval, counters);
+        _chunkHash = request.Checksum?.StartHash();
+        // A body that starts at the beginning is hashed as it passes, so completing it needs no re-read.
+        _fileHash = _position == 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+    }
+
+    /// <summary>Opens storage at the committed offset the lease was granted at.</summary>
+    public static async Task<ChunkWrite> OpenAsync(
+        IUploadGrain grain, LeaseGrant grant, ChunkRequest request, IUploadStore store, UploadCounters counters, TimeSpan reportInterval)
+    {
+        var status = grant.Status!;
+        var file = await store.OpenAppendAsync(request.UploadId, status.BytesReceived, CancellationToken.None);
+        return new ChunkWrite(grain, grant.LeaseId!.Value, status, request, store, file, counters, reportInterval);
+    }
+
+    /// <summary>Copies the body into storage until it ends, overflows, or the grain or the client stops it.</summary>
+    public async Task<BodyEnd> CopyBodyAsync(CancellationToken stopping)
+    {
+        // Wakes the read when a client pauses mid-body with bytes not yet reported, so what is stored
+        // gets committed anyway. With nothing to report it leaves the read alone, so Kestrel's minimum
+        // data rate can still cut a client that stalls.
+        var wakeUp = new Timer(_ => WakeIfUnreported(), null, _reportInterval, _reportInterval);
+        try
+        {
+            while (true)
+            {
+                var read = await _request.Body.ReadAsync(stopping);
+                if (!await StoreAsync(read.Buffer))
+                {
+                    return BodyEnd.Overflow;
+                }
+
+                if (read.IsCompleted)
+                {
+                    return BodyEnd.Whole;
+                }
+
+                // A chunk with a checksum commits nothing until it is verified whole.
+                if (_chunkHash is null && _progress.Due(_position) && await _progress.ReportAsync(_position))
+                {
+                    return BodyEnd.Stopped;
+                }
+            }
+        }
+        catch (Exception exception) when (IsRequestEnd(exception, stopping))
+        {
+            // The client left, sent too slowly or the grain said stop: an outcome, not an error.
+            return exception is BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } ? BodyEnd.TooSlow : BodyEnd.Dropped;
+        }
+        finally
+        {
+            await wakeUp.DisposeAsync();
+        }
+    }
+
+    /// <summary>Tells the grain how the body ended: discard, release what stands, or complete.</summary>
+    public async Task<ChunkOutcome> SettleAsync(BodyEnd end, UploadWriter writer)
+    {
+        await _file.FlushAsync(CancellationToken.None);
+        if (await _progress.SettleAsync() && end != BodyEnd.Overflow)
+        {
+            end = BodyEnd.Stopped;
+        }
+
+        await _file.DisposeAsync();
+        if (end == BodyEnd.Overflow || (end == BodyEnd.Whole && _chunkHash is not null && !_request.Checksum!.Matches(_chunkHash.GetHashAndReset())))
+        {
+            return await DiscardAsync(end == BodyEnd.Overflow ? ChunkResult.TooLarge : ChunkResult.ChecksumMismatch);
+        }
+
+        if (end != BodyEnd.Whole)
+        {
+            var released = await _grain.ReleaseLeaseAsync(_leaseId, _chunkHash is null ? _position : _progress.Reported, CancellationToken.None);
+            return new ChunkOutcome(ChunkOutcome.OfStop(end, writer.Reason, released), released);
+        }
+
+        if (_position == _status.TotalBytes || (_request.CompleteAtEnd && _status.TotalBytes is null))
+        {
+            return await CompleteAsync();
+        }
+
+        return new ChunkOutcome(ChunkResult.Stored, await _grain.ReleaseLeaseAsync(_leaseId, _position, CancellationToken.None));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _file.DisposeAsync();
+        _chunkHash?.Dispose();
+        _fileHash?.Dispose();
+    }
+
+    /// <returns>False when the bytes would run past the upload's size; they are not stored.</returns>
+    private async Task<bool> StoreAsync(ReadOnlySequence<byte> buffer)
+    {
+        if (_position + buffer.Length > (_status.TotalBytes ?? _request.Limit))
+        {
+            _request.Body.AdvanceTo(buffer.Start, buffer.End);
+            return false;
+        }
+
+        foreach (var segment in buffer)
+        {
+            await _file.WriteAsync(segment, CancellationToken.None);
+            _chunkHash?.AppendData(segment.Span);
+            _fileHash?.AppendData(segment.Span);
+        }
+
+        Interlocked.Add(ref _position, buffer.Length);
+        _counters.CountStored(buffer.Length);
+        _request.Body.AdvanceTo(buffer.End);
+        return true;
+    }
+
+    /// <summary>Drops this request's bytes past what was already committed.</summary>
+    private async Task<ChunkOutcome> DiscardAsync(ChunkResult result)
+    {
+        await _store.TruncateAsync(_request.UploadId, _progress.Reported, CancellationToken.None);
+        return new ChunkOutcome(result, await _grain.ReleaseLeaseAsync(_leaseId, _progress.Reported, CancellationToken.None));
+    }
+
+    private async Task<ChunkOutcome> CompleteAsync()
+    {
+        var sha256 = _fileHash is not null
+            ? Convert.ToHexStringLower(_fileHash.GetHashAndReset())
+            : await _store.Sha256Async(_request.UploadId, CancellationToken.None);
+        var completed = await _grain.CompleteAsync(_leaseId, _position, sha256, CancellationToken.None);
+        return new ChunkOutcome(completed.State == UploadState.Completed ? ChunkResult.Completed : ChunkResult.Finished, completed);
+    }
+
+    private void WakeIfUnreported()
+    {
+        if (_chunkHash is null && _request.WakeOnPause && Interlocked.Read(ref _position) > _progress.Reported)
+        {
+            _request.Body.CancelPendingRead();
+        }
+    }
+
+    private static bool IsRequestEnd(Exception exception, CancellationToken stopping) =>
+        exception is OperationCanceledException && stopping.IsCancellationRequested
+        || exception is ConnectionResetException or IOException or BadHttpRequestException;
+}

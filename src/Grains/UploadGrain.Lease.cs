@@ -1,0 +1,132 @@
+using Microsoft.Extensions.Logging;
+using OrleansUploads.Abstractions;
+
+namespace OrleansUploads.Grains;
+
+/// <summary>
+/// The single-writer lease: who may write, whether a write may start at all, and the one way a
+/// lease ends (<see cref="EndLease"/>).
+/// </summary>
+public sealed partial class UploadGrain
+{
+    private WriterLease? _lease;
+
+    public async Task<LeaseGrant> AcquireLeaseAsync(
+        long offset, IUploadWriter writer, string owner, long? bodyLength = null, CancellationToken cancellationToken = default)
+    {
+        if (!VisibleTo(owner))
+        {
+            return new LeaseGrant(null, WriteRefusal.NotFound, null);
+        }
+
+        // Refuse what is wrong on its face before taking over, so a writer in flight is not disturbed.
+        if (RefusalOf(offset, bodyLength) is { } refusal)
+        {
+            return refusal;
+        }
+
+        // Take over from whoever writes now; they keep what they stored and report it as they let go.
+        await StopWriterAsync(StopReason.Superseded);
+        if (RefusalOf(offset, bodyLength) is { } late)
+        {
+            return late;
+        }
+
+        var lease = new WriterLease(Guid.NewGuid(), writer);
+        _lease = lease;
+        _storedOffset = Upload.BytesReceived;
+        var now = clock.GetUtcNow();
+        _rate.Restart(now);
+        // The transfer starts with its first writer; the page shows how long it took from here.
+        Upload.StartedAt ??= now;
+        Upload.State = UploadState.Uploading;
+        await PersistAndPublishAsync();
+        return new LeaseGrant(lease.Id, null, Snapshot());
+    }
+
+    public async Task<UploadStatus> ReleaseLeaseAsync(Guid leaseId, long offset, CancellationToken cancellationToken = default)
+    {
+        if (_lease is not { } lease || lease.Id != leaseId)
+        {
+            // A writer whose lease was taken without it: what it wrote since is not trusted.
+            return Snapshot();
+        }
+
+        try
+        {
+            if (!Upload.State.IsTerminal())
+            {
+                AcceptStored(offset);
+                Upload.BytesReceived = _storedOffset;
+                Upload.State = UploadState.Paused;
+                _rate.Stop();
+                await PersistAndPublishAsync();
+            }
+        }
+        finally
+        {
+            EndLease(lease);
+        }
+
+        return Snapshot();
+    }
+
+    /// <summary>
+    /// Why a write may not start. While a writer is attached the offset is not judged yet: it is
+    /// judged against what that writer committed once it let go.
+    /// </summary>
+    private LeaseGrant? RefusalOf(long offset, long? bodyLength)
+    {
+        WriteRefusal? refusal =
+            Upload.State.IsTerminal() ? WriteRefusal.Finished
+            : _lease is null && offset != Upload.BytesReceived ? WriteRefusal.OffsetMismatch
+            : Upload.TotalBytes is { } total && bodyLength > total - offset ? WriteRefusal.TooLarge
+            : null;
+        return refusal is null ? null : new LeaseGrant(null, refusal, Snapshot());
+    }
+
+    /// <summary>
+    /// Tells the writer in flight to stop and waits until it let go. A writer whose process died
+    /// never answers, so after the takeover timeout its lease is ended without it.
+    /// </summary>
+    private async Task StopWriterAsync(StopReason reason)
+    {
+        while (_lease is { } current)
+        {
+            current.RequestStop(reason);
+            if (!await current.WaitReleasedAsync(_options.LeaseTakeoverTimeout) && _lease == current)
+            {
+                logger.LogWarning("Writer of upload {UploadId} did not let go in time; taking its lease", UploadId);
+                EndLease(current);
+            }
+        }
+    }
+
+    /// <summary>Ends the lease at once, for an upload that just became final: the writer hears why, nobody waits.</summary>
+    private void StopWriterNow(StopReason reason)
+    {
+        if (_lease is { } lease)
+        {
+            EndLease(lease, reason);
+        }
+    }
+
+    /// <summary>
+    /// The one way a lease ends: it is no longer the grain's, a writer that must stop is told why, and
+    /// whoever waits for the writer to let go is released.
+    /// </summary>
+    private void EndLease(WriterLease lease, StopReason? stop = null)
+    {
+        if (_lease == lease)
+        {
+            _lease = null;
+        }
+
+        if (stop is { } reason)
+        {
+            lease.RequestStop(reason);
+        }
+
+        lease.MarkReleased();
+    }
+}
