@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using OrleansUploads.Bench;
+using OrleansUploads.Testing;
 
 if (args is [BareEndpoint.Mode, var port, var folder])
 {
@@ -7,13 +8,15 @@ if (args is [BareEndpoint.Mode, var port, var folder])
     return;
 }
 
-if (!Directory.Exists(Path.Combine(BenchPaths.Node, "node_modules")))
+if (!Directory.Exists(Path.Combine(RepositoryPaths.BenchNode, "node_modules")))
 {
     // The peers measured against come from npm, installed on first use.
-    using var npm = Process.Start(new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"]) { WorkingDirectory = BenchPaths.Node })!;
+    using var npm = Process.Start(new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"]) { WorkingDirectory = RepositoryPaths.BenchNode })!;
     await npm.WaitForExitAsync();
 }
 
+// Long runs: servers started here may live as long as the whole benchmark.
+ChildProcess.Lifetime = TimeSpan.FromHours(2);
 var settings = args.Contains("--quick") ? BenchSettings.Quick : BenchSettings.Full;
 var report = new Report();
 var clock = Stopwatch.StartNew();
@@ -31,5 +34,5 @@ Console.WriteLine();
 Console.WriteLine(markdown);
 if (!args.Contains("--quick") && only is null)
 {
-    await File.WriteAllTextAsync(Path.Combine(BenchPaths.Root, "BENCHMARKS.md"), markdown);
+    await File.WriteAllTextAsync(Path.Combine(RepositoryPaths.Root, "BENCHMARKS.md"), markdown);
 }

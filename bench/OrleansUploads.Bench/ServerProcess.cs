@@ -1,128 +1,60 @@
-using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using OrleansUploads.Testing;
 
 namespace OrleansUploads.Bench;
 
 /// <summary>A server under measurement, as its own process on 127.0.0.1, killed when the benchmark ends.</summary>
 public sealed class ServerProcess : IAsyncDisposable
 {
-    private readonly Process _process;
-
-    private ServerProcess(Process process, int port, string dataPath)
-    {
-        _process = process;
-        Port = port;
-        DataPath = dataPath;
-    }
-
-    public int Port { get; }
-    public string DataPath { get; }
-    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
-
-    /// <summary>Resident memory of the server itself (the child of the <c>timeout</c> wrapper).</summary>
-    public long ResidentBytes
-    {
-        get
-        {
-            var child = File.ReadAllText($"/proc/{_process.Id}/task/{_process.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries)[0];
-            var line = File.ReadLines($"/proc/{child}/status").First(l => l.StartsWith("VmRSS:"));
-            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-        }
-    }
-
-    /// <summary>The service (API with its co-hosted silo), built in this configuration.</summary>
     /// <summary>
     /// One benchmark client is one anonymous owner at one address making thousands of requests: the
     /// per-owner limits that guard against abuse would refuse it, so they are raised out of the way.
     /// </summary>
     private static readonly string[] NoAbuseLimits = ["--Limits:MaxActiveUploadsPerOwner=1000000", "--Limits:RequestsPerWindow=1000000"];
 
-    public static Task<ServerProcess> StartServiceAsync(params string[] settings)
+    private readonly IAsyncDisposable _owner;
+    private readonly Func<long> _residentBytes;
+
+    private ServerProcess(IAsyncDisposable owner, int port, string dataPath, Func<long> residentBytes)
     {
-        var port = FreePort();
-        var data = NewDataPath();
-        return StartAsync(port, data, "dotnet", [BenchPaths.ApiAssembly, $"--urls=http://127.0.0.1:{port}", $"--contentRoot={BenchPaths.ApiProject}",
-            $"--Storage:DataPath={data}", $"--Cluster:SiloPort={FreePort()}", $"--Cluster:GatewayPort={FreePort()}",
-            "--Logging:LogLevel:Default=Warning", .. NoAbuseLimits, .. settings], BenchPaths.ApiProject);
+        (_owner, Port, DataPath, _residentBytes) = (owner, port, dataPath, residentBytes);
+    }
+
+    public int Port { get; }
+    public string DataPath { get; }
+    public Uri BaseAddress => new($"http://127.0.0.1:{Port}");
+
+    /// <summary>Resident memory of the server itself.</summary>
+    public long ResidentBytes => _residentBytes();
+
+    /// <summary>The service (API with its co-hosted silo), built in this configuration.</summary>
+    public static async Task<ServerProcess> StartServiceAsync(params string[] settings)
+    {
+        var service = await UploadService.StartAsync([.. NoAbuseLimits, .. settings]);
+        return new ServerProcess(service, service.HttpPort, service.DataPath, () => service.ResidentBytes);
     }
 
     /// <summary>The baseline: a bare ASP.NET Core endpoint that only streams a body to a file.</summary>
-    public static Task<ServerProcess> StartBareEndpointAsync()
-    {
-        var port = FreePort();
-        var data = NewDataPath();
-        return StartAsync(port, data, "dotnet", [BenchPaths.Self, BareEndpoint.Mode, port.ToString(), data], AppContext.BaseDirectory);
-    }
+    public static Task<ServerProcess> StartBareEndpointAsync() =>
+        StartListeningAsync("dotnet", port => [Path.Combine(AppContext.BaseDirectory, "OrleansUploads.Bench.dll"), BareEndpoint.Mode, port], AppContext.BaseDirectory);
 
     /// <summary>The tus reference server for Node with its file store.</summary>
-    public static Task<ServerProcess> StartTusNodeServerAsync()
-    {
-        var port = FreePort();
-        var data = NewDataPath();
-        return StartAsync(port, data, "node", ["tus-node-server.mjs", port.ToString(), data], BenchPaths.Node);
-    }
+    public static Task<ServerProcess> StartTusNodeServerAsync() =>
+        StartListeningAsync("node", port => ["tus-node-server.mjs", port], RepositoryPaths.BenchNode);
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-        Directory.Delete(DataPath, recursive: true);
+        await _owner.DisposeAsync();
+        DataFolder.Delete(DataPath);
     }
 
-    private static async Task<ServerProcess> StartAsync(int port, string dataPath, string program, string[] arguments, string workingDirectory)
+    /// <param name="arguments">The program's arguments for its port; the data folder follows them.</param>
+    private static async Task<ServerProcess> StartListeningAsync(string program, Func<string, string[]> arguments, string workingDirectory)
     {
-        Directory.CreateDirectory(dataPath);
-        var process = Process.Start(new ProcessStartInfo("timeout", ["-s", "KILL", "3600", program, .. arguments])
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) { Console.Error.WriteLine($"  [{program}] {line.Data}"); } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new ServerProcess(process, port, dataPath);
-        var deadline = DateTime.UtcNow.AddSeconds(90);
-        while (!await AcceptsAsync(port))
-        {
-            if (process.HasExited || DateTime.UtcNow > deadline)
-            {
-                throw new InvalidOperationException($"{program} did not start listening on {port}.");
-            }
-
-            await Task.Delay(100);
-        }
-
-        return server;
-    }
-
-    private static async Task<bool> AcceptsAsync(int port)
-    {
-        try
-        {
-            using var probe = new TcpClient();
-            await probe.ConnectAsync(IPAddress.Loopback, port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
-    private static string NewDataPath() => Path.Combine(Path.GetTempPath(), "orleans-uploads-bench", Guid.NewGuid().ToString("N"));
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var port = FreePort.Next();
+        var data = DataFolder.New("orleans-uploads-bench");
+        Directory.CreateDirectory(data);
+        var process = ChildProcess.Start(program, [.. arguments(port.ToString()), data], workingDirectory, errors: line => Console.Error.WriteLine($"  [{program}] {line}"));
+        await process.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(90), program);
+        return new ServerProcess(process, port, data, () => process.ResidentBytes);
     }
 }

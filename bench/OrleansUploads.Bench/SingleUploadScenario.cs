@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using OrleansUploads.Testing;
 using static OrleansUploads.Bench.Report;
 using static OrleansUploads.Bench.Transfers;
 
@@ -106,19 +107,15 @@ public static class SingleUploadScenario
 
     private static async Task<TimeSpan> NodeUploadAsync(Uri endpoint, string file)
     {
-        using var node = Process.Start(new ProcessStartInfo("node", ["tus-js-upload.mjs", endpoint.ToString(), file])
-        {
-            WorkingDirectory = BenchPaths.Node,
-            RedirectStandardOutput = true,
-        })!;
-        var output = await node.StandardOutput.ReadToEndAsync();
-        await node.WaitForExitAsync();
+        var output = new System.Text.StringBuilder();
+        await using var node = ChildProcess.Start("node", ["tus-js-upload.mjs", endpoint.ToString(), file], RepositoryPaths.BenchNode, line => output.AppendLine(line), line => Console.Error.WriteLine($"  [node] {line}"));
+        await node.Exited;
         if (node.ExitCode != 0)
         {
             throw new InvalidOperationException($"tus-js-client upload to {endpoint} failed: {output}");
         }
 
-        return TimeSpan.FromSeconds(JsonDocument.Parse(output.Trim()).RootElement.GetProperty("seconds").GetDouble());
+        return TimeSpan.FromSeconds(JsonDocument.Parse(output.ToString().Trim().Split('\n')[^1]).RootElement.GetProperty("seconds").GetDouble());
     }
 
     public static async Task<long> ReportsAsync(HttpClient client, ServerProcess service) =>

@@ -1,26 +1,103 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 
-namespace OrleansUploads.Tests.Infrastructure;
+namespace OrleansUploads.Testing;
 
-public static class ChildProcess
+/// <summary>
+/// A program this run starts, wrapped in <c>timeout -s KILL</c> so it is killed even if the run that
+/// started it dies. Every line it prints goes to the given output.
+/// </summary>
+public sealed class ChildProcess : IAsyncDisposable
 {
-    /// <summary>
-    /// Runs one of this repository's programs under <c>timeout</c>, so it is killed even if the test
-    /// run that started it dies; every line it prints goes to <paramref name="output"/>.
-    /// </summary>
-    public static Process StartDotnet(string assembly, IEnumerable<string> arguments, Action<string> output)
+    private readonly Process _process;
+
+    private ChildProcess(Process process) => _process = process;
+
+    /// <summary>How long any child may live: long enough for a full benchmark, short enough to clean up after a crash.</summary>
+    public static TimeSpan Lifetime { get; set; } = TimeSpan.FromMinutes(15);
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Completes when the process has exited and everything it printed was read.</summary>
+    public Task Exited => _process.WaitForExitAsync();
+
+    /// <summary>The program itself (the child of the <c>timeout</c> wrapper).</summary>
+    public int ProgramId =>
+        int.Parse(File.ReadAllText($"/proc/{_process.Id}/task/{_process.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]);
+
+    /// <summary>Resident memory of the program.</summary>
+    public long ResidentBytes
     {
-        var start = new ProcessStartInfo("timeout", ["-s", "KILL", "900", "dotnet", assembly, "--Logging:LogLevel:Default=Warning", .. arguments])
+        get
         {
-            WorkingDirectory = Path.GetDirectoryName(assembly)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
+            var line = File.ReadLines($"/proc/{ProgramId}/status").First(l => l.StartsWith("VmRSS:"));
+            return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        }
+    }
+
+    /// <param name="errors">Where standard error goes; with <paramref name="output"/> when not given.</param>
+    public static ChildProcess Start(
+        string program, IEnumerable<string> arguments, string? workingDirectory = null, Action<string>? output = null, Action<string>? errors = null)
+    {
+        errors ??= output;
+        var process = new Process
+        {
+            StartInfo = new ProcessStartInfo("timeout", ["-s", "KILL", ((int)Lifetime.TotalSeconds).ToString(), program, .. arguments])
+            {
+                WorkingDirectory = workingDirectory ?? "",
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            },
         };
-        var process = Process.Start(start)!;
-        process.OutputDataReceived += (_, line) => { if (line.Data is not null) { output(line.Data); } };
-        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) { output(line.Data); } };
+        var child = new ChildProcess(process);
+        process.OutputDataReceived += (_, line) => { if (line.Data is not null) { output?.Invoke(line.Data); } };
+        process.ErrorDataReceived += (_, line) => { if (line.Data is not null) { errors?.Invoke(line.Data); } };
+        process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return process;
+        return child;
+    }
+
+    /// <summary>One of this repository's .NET programs, from its build output, logging warnings and worse.</summary>
+    public static ChildProcess StartDotnet(string assembly, IEnumerable<string> arguments, Action<string>? output = null) =>
+        Start("dotnet", [assembly, "--Logging:LogLevel:Default=Warning", .. arguments], Path.GetDirectoryName(assembly), output);
+
+    /// <summary>Waits until something accepts connections on the loopback <paramref name="port"/>; fails if the program exits first.</summary>
+    public Task WaitUntilListeningAsync(int port, TimeSpan timeout, string what) =>
+        Eventually.UntilAsync(
+            async () => HasExited ? throw new InvalidOperationException($"{what} exited before it listened on {port}.") : await AcceptsAsync(port),
+            open => open, timeout, $"{what} to listen on {port}");
+
+    /// <summary>SIGKILL, as a crash would: nothing gets to flush or say goodbye.</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await KillAsync();
+        _process.Dispose();
+    }
+
+    private static async Task<bool> AcceptsAsync(int port)
+    {
+        try
+        {
+            using var probe = new TcpClient();
+            await probe.ConnectAsync(IPAddress.Loopback, port);
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
     }
 }

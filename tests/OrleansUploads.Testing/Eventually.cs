@@ -1,4 +1,4 @@
-namespace OrleansUploads.Tests.Infrastructure;
+namespace OrleansUploads.Testing;
 
 public static class Eventually
 {

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace OrleansUploads.Tests.Infrastructure;
+namespace OrleansUploads.Testing;
 
 public static class FreePort
 {

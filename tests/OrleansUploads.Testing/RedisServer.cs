@@ -1,14 +1,11 @@
-using System.Diagnostics;
-using System.Net.Sockets;
-
-namespace OrleansUploads.Tests.Infrastructure;
+namespace OrleansUploads.Testing;
 
 /// <summary>A throwaway <c>redis-server</c> on 127.0.0.1 with nothing written to disk.</summary>
 public sealed class RedisServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
 
-    private RedisServer(Process process, int port)
+    private RedisServer(ChildProcess process, int port)
     {
         _process = process;
         Port = port;
@@ -19,45 +16,16 @@ public sealed class RedisServer : IAsyncDisposable
 
     public static async Task<RedisServer> StartAsync()
     {
-        Assert.True(File.Exists("/usr/bin/redis-server"), "redis-server is missing: apt-get install -y redis-server");
+        if (!File.Exists("/usr/bin/redis-server"))
+        {
+            throw new InvalidOperationException("redis-server is missing: apt-get install -y redis-server");
+        }
+
         var port = FreePort.Next();
-        var process = Process.Start(new ProcessStartInfo("timeout",
-            ["-s", "KILL", "900", "redis-server", "--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new RedisServer(process, port);
-        await Eventually.UntilAsync(server.AcceptsAsync, open => open, TimeSpan.FromSeconds(20), "redis-server to listen");
-        return server;
+        var process = ChildProcess.Start("redis-server", ["--port", port.ToString(), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]);
+        await process.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(20), "redis-server");
+        return new RedisServer(process, port);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
-    }
-
-    private async Task<bool> AcceptsAsync()
-    {
-        try
-        {
-            using var probe = new TcpClient();
-            await probe.ConnectAsync("127.0.0.1", Port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

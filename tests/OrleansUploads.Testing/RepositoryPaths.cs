@@ -1,4 +1,4 @@
-namespace OrleansUploads.Tests.Infrastructure;
+namespace OrleansUploads.Testing;
 
 /// <summary>Finds the repository and the build outputs the tests start as real processes.</summary>
 public static class RepositoryPaths
@@ -16,6 +16,9 @@ public static class RepositoryPaths
     public static string SiloAssembly => Path.Combine(Root, "src", "Silo", "bin", Configuration, "net10.0", "OrleansUploads.Silo.dll");
 
     public static string Interop => Path.Combine(Root, "tests", "interop");
+
+    /// <summary>The Node peers the benchmarks measure against.</summary>
+    public static string BenchNode => Path.Combine(Root, "bench", "node");
 
     private static string FindRoot()
     {

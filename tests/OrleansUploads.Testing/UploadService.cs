@@ -1,19 +1,17 @@
-using System.Diagnostics;
 using System.Text;
 
-namespace OrleansUploads.Tests.Infrastructure;
+namespace OrleansUploads.Testing;
 
 /// <summary>
 /// The real service (<c>src/Api</c>, by default with its co-hosted silo) as a child process on
-/// 127.0.0.1, with its own data folder and ports. Wrapped in <c>timeout</c> so it can never outlive
-/// a crashed test run.
+/// 127.0.0.1, with its own data folder and ports.
 /// </summary>
 public sealed class UploadService : IAsyncDisposable
 {
     private readonly string[] _settings;
     private readonly StringBuilder _output = new();
     private readonly bool _ownsData;
-    private Process? _process;
+    private ChildProcess? _process;
 
     private UploadService(string dataPath, int httpPort, string[] settings, bool ownsData)
     {
@@ -26,16 +24,18 @@ public sealed class UploadService : IAsyncDisposable
     public string DataPath { get; }
     public int HttpPort { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
-    /// <summary>The service's own process (the child of the <c>timeout</c> wrapper).</summary>
-    public int ServiceProcessId =>
-        int.Parse(File.ReadAllText($"/proc/{_process?.Id}/task/{_process?.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]);
+
+    public long ResidentBytes => Process.ResidentBytes;
+
     public string Output { get { lock (_output) { return _output.ToString(); } } }
 
     public string StoredFile(string uploadId) => Path.Combine(DataPath, "files", uploadId);
 
+    private ChildProcess Process => _process ?? throw new InvalidOperationException("Not started.");
+
     public static async Task<UploadService> StartAsync(params string[] settings)
     {
-        var service = new UploadService(NewDataPath(), FreePort.Next(), [
+        var service = new UploadService(DataFolder.New(), FreePort.Next(), [
             $"--Cluster:SiloPort={FreePort.Next()}", $"--Cluster:GatewayPort={FreePort.Next()}", .. settings], ownsData: true);
         await service.RestartAsync();
         return service;
@@ -53,8 +53,6 @@ public sealed class UploadService : IAsyncDisposable
         return service;
     }
 
-    public static string NewDataPath() => Path.Combine(Path.GetTempPath(), "orleans-uploads-tests", Guid.NewGuid().ToString("N"));
-
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
     /// <summary>Starts the process (again, after a kill) on the same data folder and ports.</summary>
@@ -70,30 +68,18 @@ public sealed class UploadService : IAsyncDisposable
     }
 
     /// <summary>SIGKILL, as a crash would: nothing gets to flush or say goodbye.</summary>
-    public async Task KillAsync()
-    {
-        if (_process is { HasExited: false } process)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-        }
-    }
+    public Task KillAsync() => _process?.KillAsync() ?? Task.CompletedTask;
 
     public async ValueTask DisposeAsync()
     {
-        await KillAsync();
-        _process?.Dispose();
-        if (!_ownsData)
+        if (_process is not null)
         {
-            return;
+            await _process.DisposeAsync();
         }
 
-        try
+        if (_ownsData)
         {
-            Directory.Delete(DataPath, recursive: true);
-        }
-        catch (DirectoryNotFoundException)
-        {
+            DataFolder.Delete(DataPath);
         }
     }
 

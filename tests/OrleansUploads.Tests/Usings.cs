@@ -1,1 +1,2 @@
+global using OrleansUploads.Testing;
 global using Xunit;

@@ -36,9 +36,5 @@ public sealed class StreamingMemoryTests(ServiceFixture fixture)
         File.Delete(fixture.Service.StoredFile(IdOf(location)));
     }
 
-    private long ResidentBytes()
-    {
-        var line = File.ReadLines($"/proc/{fixture.Service.ServiceProcessId}/status").First(l => l.StartsWith("VmRSS:"));
-        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-    }
+    private long ResidentBytes() => fixture.Service.ResidentBytes;
 }

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace OrleansUploads.Tests.Infrastructure;
@@ -9,35 +8,18 @@ namespace OrleansUploads.Tests.Infrastructure;
 /// </summary>
 public sealed class NodeScript : IDisposable
 {
-    private readonly Process _process;
+    private readonly ChildProcess _process;
     private readonly List<JsonElement> _lines = [];
     private readonly List<(Func<JsonElement, bool> Match, TaskCompletionSource<JsonElement> Seen)> _waits = [];
-    private readonly TaskCompletionSource<int> _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly System.Text.StringBuilder _errors = new();
 
-    private NodeScript(Process process) => _process = process;
+    private NodeScript(string script, string[] arguments) =>
+        _process = ChildProcess.Start("node", [script, .. arguments], RepositoryPaths.Interop, Record, line => { lock (_errors) { _errors.AppendLine(line); } });
 
     public static NodeScript Start(string script, params string[] arguments)
     {
         Assert.True(Directory.Exists(Path.Combine(RepositoryPaths.Interop, "node_modules")), "Run 'npm ci' in tests/interop first.");
-        var process = new Process
-        {
-            StartInfo = new ProcessStartInfo("timeout", ["-s", "KILL", "300", "node", script, .. arguments])
-            {
-                WorkingDirectory = RepositoryPaths.Interop,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            },
-            EnableRaisingEvents = true,
-        };
-        var node = new NodeScript(process);
-        process.OutputDataReceived += (_, line) => node.Record(line.Data);
-        process.ErrorDataReceived += (_, line) => { lock (node._errors) { node._errors.AppendLine(line.Data); } };
-        process.Exited += (_, _) => node._exited.TrySetResult(0);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return node;
+        return new NodeScript(script, arguments);
     }
 
     /// <summary>The first line (already printed or still to come) that matches.</summary>
@@ -64,7 +46,7 @@ public sealed class NodeScript : IDisposable
     {
         try
         {
-            await _exited.Task.WaitAsync(timeout);
+            await _process.Exited.WaitAsync(timeout);
         }
         catch (TimeoutException)
         {
@@ -72,7 +54,6 @@ public sealed class NodeScript : IDisposable
             throw new TimeoutException($"node did not finish within {timeout}; output so far: {string.Join('\n', Lines)}; errors: {_errors}");
         }
 
-        await _process.WaitForExitAsync();
         lock (_lines)
         {
             Assert.True(_process.ExitCode == 0 && _lines.Count > 0,
@@ -92,15 +73,7 @@ public sealed class NodeScript : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-        }
-
-        _process.Dispose();
-    }
+    public void Dispose() => _process.DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     private void Record(string? text)
     {
