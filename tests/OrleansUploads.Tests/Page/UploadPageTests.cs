@@ -48,7 +48,7 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
     {
         var file = WriteFile("large.bin", 64 << 20);
         var page = await fixture.OpenAsync();
-        await ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
+        await PageNetwork.ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
 
         await page.Locator("#file-input").SetInputFilesAsync(file.Path);
         var card = page.Locator("li.card", new() { HasText = "large.bin" });
@@ -151,7 +151,7 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
                 }
             }
         };
-        await ThrottleUploadsAsync(page, bytesPerSecond: 1 << 20);
+        await PageNetwork.ThrottleUploadsAsync(page, bytesPerSecond: 1 << 20);
 
         await page.Locator("#file-input").SetInputFilesAsync(file.Path);
 
@@ -331,7 +331,7 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
     {
         var files = Enumerable.Range(0, 5).Select(index => WriteFile($"queued-{index}.bin", 2 << 20)).ToArray();
         var page = await fixture.OpenAsync();
-        await ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
+        await PageNetwork.ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
 
         await page.Locator("#file-input").SetInputFilesAsync(files.Select(f => f.Path));
 
@@ -347,22 +347,11 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
     {
         var file = WriteFile(name, size);
         var page = await fixture.OpenAsync();
-        await ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
+        await PageNetwork.ThrottleUploadsAsync(page, bytesPerSecond: 4 << 20);
         await page.Locator("#file-input").SetInputFilesAsync(file.Path);
         var card = page.Locator("li.card", new() { HasText = name });
         await Assertions.Expect(card).ToHaveAttributeAsync("data-bytes-received", SomeBytes, new() { Timeout = Patience });
         return (file, page, card);
-    }
-
-    /// <summary>Slows the page's uploads as a real network would, so a test can act mid-transfer.</summary>
-    private static async Task ThrottleUploadsAsync(IPage page, int bytesPerSecond)
-    {
-        var session = await page.Context.NewCDPSessionAsync(page);
-        await session.SendAsync("Network.enable");
-        await session.SendAsync("Network.emulateNetworkConditions", new Dictionary<string, object>
-        {
-            ["offline"] = false, ["latency"] = 0, ["downloadThroughput"] = -1, ["uploadThroughput"] = bytesPerSecond,
-        });
     }
 
     public void Dispose()

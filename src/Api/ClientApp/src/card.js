@@ -1,8 +1,7 @@
 // One upload on the page. Its main figures come only from the server's status; what the browser
 // has sent but the server has not confirmed shows as the lighter band.
 import { bytes, duration, speed } from './format.js';
-
-const terminal = new Set(['completed', 'cancelled', 'failed', 'expired']);
+import { isTerminal } from './states.js';
 const labels = {
   queued: 'queued', starting: 'starting', created: 'created', uploading: 'uploading', paused: 'paused',
   completed: 'completed', cancelled: 'cancelled', failed: 'failed', expired: 'expired', error: 'error',
@@ -21,7 +20,7 @@ export class UploadCard {
   }
 
   get id() { return this.status?.id ?? this.element.dataset.uploadId; }
-  get finished() { return terminal.has(this.status?.state); }
+  get finished() { return isTerminal(this.status?.state); }
 
   setId(id) {
     this.element.dataset.uploadId = id;
@@ -37,7 +36,7 @@ export class UploadCard {
   /** A status from the server: the snapshot of Watch, or a hub event. Never steps back. */
   apply(status) {
     const previous = this.status;
-    if (previous && !terminal.has(status.state) && (terminal.has(previous.state) || status.bytesReceived < previous.bytesReceived)) return;
+    if (previous && !isTerminal(status.state) && (isTerminal(previous.state) || status.bytesReceived < previous.bytesReceived)) return;
     this.status = status;
     this.setId(status.id);
     this.size = status.totalBytes ?? this.size;
@@ -72,15 +71,16 @@ export class UploadCard {
     this.part('.bar-sent').style.width = total ? `${Math.min(100, (100 * Math.max(this.sent, received)) / total)}%` : '0';
     this.part('.percentage').textContent = `${percent.toFixed(1)}%`;
     this.part('.bytes').textContent = `${bytes(received)} of ${bytes(total)}`;
-    this.part('.speed').textContent = status?.state === 'uploading' ? speed(status.bytesPerSecond) : '–';
+    this.part('.speed').textContent = status?.state === 'uploading' ? speed(status.bytesPerSecond)
+      : status?.state === 'completed' ? speed(averageSpeed(status)) : '–';
     this.part('.eta').textContent = status?.state === 'uploading' ? duration(status.etaSeconds) : '–';
     this.renderElapsed();
   }
 
+  /** Time since the transfer started; for a finished upload, how long it took. */
   renderElapsed() {
-    const started = this.status?.startedAt ? Date.parse(this.status.startedAt) : null;
-    const ended = this.status?.completedAt ? Date.parse(this.status.completedAt) : Date.now();
-    this.part('.elapsed').textContent = started ? duration((ended - started) / 1000) : '–';
+    const seconds = this.status ? transferSeconds(this.status) : null;
+    this.part('.elapsed').textContent = seconds == null ? '–' : duration(seconds);
   }
 
   /** Shows the buttons that make sense in the current state; actions given once are kept. */
@@ -101,4 +101,17 @@ export class UploadCard {
     download.hidden = state !== 'completed';
     if (state === 'completed') download.href = `/api/uploads/${encodeURIComponent(this.id)}/content`;
   }
+}
+
+/** From the first writer to the end (completion, or the last stored byte of an upload that stopped), or to now. */
+function transferSeconds(status) {
+  if (!status.startedAt) return null;
+  const end = status.completedAt ?? (isTerminal(status.state) ? status.lastByteAt ?? status.startedAt : null);
+  return ((end ? Date.parse(end) : Date.now()) - Date.parse(status.startedAt)) / 1000;
+}
+
+/** A completed upload's average speed over its whole transfer. */
+function averageSpeed(status) {
+  const seconds = transferSeconds(status);
+  return seconds > 0 ? status.bytesReceived / seconds : null;
 }

@@ -19,6 +19,8 @@ export function speed(bytesPerSecond) {
 
 export function duration(seconds) {
   if (seconds == null || !Number.isFinite(seconds)) return '–';
+  // A fast upload takes less than a second; '0s' would say it took no time at all.
+  if (seconds > 0 && seconds < 1) return `${seconds.toFixed(1)}s`;
   const whole = Math.max(0, Math.round(seconds));
   const h = Math.floor(whole / 3600);
   const m = Math.floor((whole % 3600) / 60);

@@ -3,7 +3,8 @@ import * as tus from 'tus-js-client';
 import { createHub } from './hub.js';
 import { createUploader } from './uploader.js';
 import { UploadCard } from './card.js';
-import { bytes } from './format.js';
+import { bytes, duration } from './format.js';
+import { isTerminal } from './states.js';
 import { authorization } from './access.js';
 
 const list = document.getElementById('cards');
@@ -93,7 +94,7 @@ async function showResumable() {
   for (const upload of previous) {
     const response = await fetch(upload.uploadUrl, { headers: { Accept: 'application/json', ...authorization() } }).catch(() => null);
     const status = response?.ok ? await response.json() : null;
-    if (!status || ['completed', 'cancelled', 'failed', 'expired'].includes(status.state)) continue;
+    if (!status || isTerminal(status.state)) continue;
     items.push(watchableItem(status, `${status.fileName ?? status.id}: ${bytes(status.bytesReceived)} of ${bytes(status.totalBytes)} stored. Choose the file again to resume.`));
   }
   document.getElementById('resumable-list').replaceChildren(...items);
@@ -106,8 +107,19 @@ async function refreshActive() {
   try {
     const response = await fetch('/api/uploads?state=active', { headers: authorization() });
     const active = response.ok ? await response.json() : [];
-    const items = active.map((status) =>
-      watchableItem(status, `${status.fileName ?? status.id} · ${status.state} · ${bytes(status.bytesReceived)} of ${bytes(status.totalBytes)}`));
+    // Uploads that were created but never sent a byte are listed after the others, with their age:
+    // they are waiting for their client (or for expiry), not moving.
+    const moving = active.filter((status) => status.state !== 'created');
+    const waiting = active.filter((status) => status.state === 'created');
+    const items = [
+      ...moving.map((status) =>
+        watchableItem(status, `${status.fileName ?? status.id} · ${status.state} · ${bytes(status.bytesReceived)} of ${bytes(status.totalBytes)}`)),
+      ...waiting.map((status) => {
+        const item = watchableItem(status, `${status.fileName ?? status.id} · waiting, no bytes yet · created ${duration((Date.now() - Date.parse(status.createdAt)) / 1000)} ago`);
+        item.classList.add('waiting');
+        return item;
+      }),
+    ];
     if (items.length === 0) {
       const none = document.createElement('li');
       none.className = 'muted';
