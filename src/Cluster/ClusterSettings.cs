@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Orleans.Configuration;
 
 namespace OrleansUploads.Cluster;
 
@@ -39,6 +40,9 @@ public sealed class ClusterSettings
     /// up with 503. Longer than failure detection takes, so a silo's death is absorbed.
     /// </summary>
     public TimeSpan FailoverWait { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Names the cluster every silo and client of this service joins.</summary>
+    public void Name(ClusterOptions options) => (options.ClusterId, options.ServiceId) = (ClusterId, ServiceId);
 
     public bool IsClient => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
 

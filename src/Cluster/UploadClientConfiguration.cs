@@ -7,6 +7,10 @@ using OrleansUploads.Abstractions;
 namespace OrleansUploads.Cluster;
 
 /// <summary>How a process that hosts no grains (an API instance in client mode) joins the cluster.</summary>
+/// <remarks>
+/// It mirrors the clustering choice in <see cref="UploadSiloConfiguration"/> line for line: a client and
+/// a silo are configured through different Orleans builder types that share no interface for these calls.
+/// </remarks>
 public static class UploadClientConfiguration
 {
     public static IClientBuilder AddUploadClient(this IClientBuilder client, IConfiguration configuration)
@@ -15,7 +19,7 @@ public static class UploadClientConfiguration
         if (cluster.UsesRedis)
         {
             client.UseRedisClustering(cluster.RedisConnectionString);
-            client.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+            client.Configure<ClusterOptions>(cluster.Name);
         }
         else
         {

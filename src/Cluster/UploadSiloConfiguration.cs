@@ -14,6 +14,7 @@ using StackExchange.Redis;
 namespace OrleansUploads.Cluster;
 
 /// <summary>How a silo hosts upload grains; shared by the silo host and the API's co-hosted silo.</summary>
+/// <remarks>The clustering choice is mirrored for clients in <see cref="UploadClientConfiguration"/>.</remarks>
 public static class UploadSiloConfiguration
 {
     public static ISiloBuilder AddUploadGrains(this ISiloBuilder silo, IConfiguration configuration)
@@ -23,7 +24,7 @@ public static class UploadSiloConfiguration
         {
             // Shared membership and durable shared state: any silo can take over any upload.
             silo.UseRedisClustering(cluster.RedisConnectionString);
-            silo.Configure<ClusterOptions>(options => (options.ClusterId, options.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+            silo.Configure<ClusterOptions>(cluster.Name);
             silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIPAddress), cluster.SiloPort, cluster.GatewayPort);
             var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString);
             silo.AddRedisGrainStorage(UploadStreams.UploadStore, options => options.ConfigurationOptions = redis);
