@@ -27,7 +27,7 @@ public sealed class HubWatcher : IAsyncDisposable
         var connection = new HubConnectionBuilder().WithUrl(new Uri(server, "/hubs/uploads"))
             .AddJsonProtocol(options => options.PayloadSerializerOptions = Json).Build();
         var watcher = new HubWatcher(connection);
-        foreach (var name in new[] { "UploadProgress", "UploadCompleted", "UploadCancelled", "UploadFailed" })
+        foreach (var name in new[] { "UploadProgress", "UploadCompleted", "UploadCancelled", "UploadDeleted", "UploadFailed" })
         {
             connection.On<StatusEvent>(name, status => watcher.Record(status));
         }

@@ -33,12 +33,24 @@ public interface IUploadGrain : IGrainWithStringKey
     /// </summary>
     Task<UploadStatus> CompleteAsync(Guid leaseId, long offset, string sha256, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Completes an upload whose committed offset already equals its length while no writer holds the
+    /// lease (the writer's request or process ended after the last byte), with the digest read back from
+    /// storage. It completes once: any later call returns the status as it is.
+    /// </summary>
+    [Idempotent]
+    Task<UploadStatus> CompleteStoredAsync(string sha256, CancellationToken cancellationToken = default);
+
+    /// <summary>The status for the service's own background work, whoever owns the upload; null when none exists.</summary>
+    [Idempotent]
+    Task<UploadStatus?> PeekAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Marks the upload failed for good, for example because stored bytes went missing.</summary>
     Task<UploadStatus> FailAsync(string error, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Cancels: refuses every later write, stops the writer in flight and waits until it let go, so
-    /// the caller can delete the stored bytes. Returns null when no upload has this id or it belongs
+    /// Cancels (or, for a completed upload, deletes): refuses every later write, stops the writer in
+    /// flight and waits until it let go, so the caller can delete the stored bytes. Returns null when no upload has this id or it belongs
     /// to another owner.
     /// </summary>
     [Idempotent]

@@ -3,10 +3,15 @@ namespace OrleansUploads.Abstractions;
 /// <summary>What a client declares when it creates an upload.</summary>
 /// <param name="TotalBytes">The declared size; null when the client streams without one (multipart).</param>
 /// <param name="Metadata">The tus <c>Upload-Metadata</c> header exactly as sent, echoed back on HEAD.</param>
+/// <param name="Quota">
+/// Whom the limit on unfinished uploads counts this one against: the owner, or without authentication
+/// (where everyone is one owner) the client's address. Null means the owner.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record UploadCreation(
     [property: Id(0)] long? TotalBytes,
     [property: Id(1)] string? FileName,
     [property: Id(2)] string? ContentType,
     [property: Id(3)] string? Metadata,
-    [property: Id(4)] string Owner);
+    [property: Id(4)] string Owner,
+    [property: Id(5)] string? Quota = null);

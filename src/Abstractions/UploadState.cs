@@ -19,4 +19,7 @@ public enum UploadState
     Failed,
 
     Expired,
+
+    /// <summary>Completed, then deleted by its owner: the bytes are gone, the record of them stays.</summary>
+    Deleted,
 }

@@ -4,5 +4,5 @@ public static class UploadStateExtensions
 {
     /// <summary>A finished upload accepts no more bytes and is not listed as active.</summary>
     public static bool IsTerminal(this UploadState state) =>
-        state is UploadState.Completed or UploadState.Cancelled or UploadState.Failed or UploadState.Expired;
+        state is UploadState.Completed or UploadState.Cancelled or UploadState.Failed or UploadState.Expired or UploadState.Deleted;
 }

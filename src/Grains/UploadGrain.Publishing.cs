@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 using Orleans.Streams;
 using OrleansUploads.Abstractions;
 
@@ -10,8 +11,11 @@ namespace OrleansUploads.Grains;
 /// </summary>
 public sealed partial class UploadGrain
 {
-    /// <summary>The offset known to be in grain storage: the only one ever shown.</summary>
-    private long _durableOffset;
+    /// <summary>
+    /// The upload as grain storage holds it: the only version ever shown or published, so no status
+    /// runs ahead of what survives a crash (an offset, a completion).
+    /// </summary>
+    private UploadGrainState _durable = new();
     private DateTimeOffset _lastPublishedAt;
     private IGrainTimer? _trailingProgress;
     private Task _persisting = Task.CompletedTask;
@@ -87,19 +91,37 @@ public sealed partial class UploadGrain
             // The earlier write's caller saw its failure; this write carries the newer state anyway.
         }
 
-        var writing = Upload.BytesReceived;
-        await state.WriteStateAsync();
-        _durableOffset = Math.Max(_durableOffset, writing);
+        var writing = Upload.Copy();
+        try
+        {
+            await state.WriteStateAsync();
+            _durable = writing;
+        }
+        catch (Exception exception)
+        {
+            // Memory must not stay ahead of storage (every resume would then be refused): go back to
+            // what is stored. A store that changed underneath is read afresh by the next activation.
+            logger.LogWarning(exception, "Storing upload {UploadId} failed; going back to what is stored", UploadId);
+            state.State = _durable.Copy();
+            _storedOffset = Math.Min(_storedOffset, _durable.BytesReceived);
+            if (exception is InconsistentStateException)
+            {
+                DeactivateOnIdle();
+            }
+
+            throw;
+        }
     }
 
     private UploadStatus Snapshot()
     {
-        var speed = Upload.State == UploadState.Uploading ? _rate.BytesPerSecondAt(clock.GetUtcNow()) : 0;
-        double? eta = speed > 0 && Upload.TotalBytes is { } total ? Math.Round((total - _durableOffset) / speed, 1) : null;
+        var shown = _durable;
+        var speed = shown.State == UploadState.Uploading ? _rate.BytesPerSecondAt(clock.GetUtcNow()) : 0;
+        double? eta = speed > 0 && shown.TotalBytes is { } total ? Math.Round((total - shown.BytesReceived) / speed, 1) : null;
         return new UploadStatus(
-            UploadId, Upload.FileName, Upload.ContentType, Upload.State,
-            _durableOffset, Upload.TotalBytes, Math.Round(speed), eta,
-            Upload.CreatedAt, Upload.StartedAt, Upload.LastByteAt, Upload.CompletedAt,
-            Upload.Sha256, Upload.Error, Upload.Owner, Upload.Metadata, Upload.State.IsTerminal() ? null : Upload.ExpiresAt);
+            UploadId, shown.FileName, shown.ContentType, shown.State,
+            shown.BytesReceived, shown.TotalBytes, Math.Round(speed), eta,
+            shown.CreatedAt, shown.StartedAt, shown.LastByteAt, shown.CompletedAt,
+            shown.Sha256, shown.Error, shown.Owner, shown.Metadata, shown.State.IsTerminal() ? null : shown.ExpiresAt);
     }
 }

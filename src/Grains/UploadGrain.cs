@@ -6,9 +6,9 @@ using OrleansUploads.Abstractions;
 namespace OrleansUploads.Grains;
 
 /// <summary>
-/// One upload's control plane: its lifecycle and counts here, the writer's lease in
-/// <c>UploadGrain.Lease.cs</c>, persisting and publishing in <c>UploadGrain.Publishing.cs</c>, expiry
-/// in <c>UploadGrain.Expiry.cs</c>. The committed offset (<see cref="UploadGrainState.BytesReceived"/>)
+/// One upload's control plane: creation and counts here, the writer's lease in
+/// <c>UploadGrain.Lease.cs</c>, how it ends in <c>UploadGrain.Endings.cs</c>, persisting and publishing
+/// in <c>UploadGrain.Publishing.cs</c>, expiry in <c>UploadGrain.Expiry.cs</c>. The committed offset (<see cref="UploadGrainState.BytesReceived"/>)
 /// is persisted before it is published or answered anywhere, so no reported offset is ever lost by a
 /// crash; it only advances by bytes a writer has already handed to storage.
 /// Reentrant because a takeover or a cancel waits for the displaced writer's release, which is
@@ -21,6 +21,9 @@ public sealed partial class UploadGrain(
     TimeProvider clock,
     ILogger<UploadGrain> logger) : Grain, IUploadGrain
 {
+    /// <summary>SHA-256 of no bytes: the digest of an empty upload.</summary>
+    private const string EmptySha256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+
     private readonly UploadGrainOptions _options = options.Value;
     private readonly TransferRate _rate = new(options.Value.SpeedSmoothing);
 
@@ -34,12 +37,19 @@ public sealed partial class UploadGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         OpenEvents();
-        _storedOffset = _durableOffset = Upload.BytesReceived;
+        _durable = Upload.Copy();
+        _storedOffset = Upload.BytesReceived;
         if (Upload.Exists && Upload.State == UploadState.Uploading)
         {
-            // A writer's lease does not survive the activation that granted it.
-            Upload.State = UploadState.Paused;
+            // A writer's lease does not survive the activation that granted it, whatever storage still says.
+            Upload.State = _durable.State = UploadState.Paused;
             await PersistAndPublishAsync();
+        }
+
+        // Its writer died after the last byte: the API reads the digest back and completes it.
+        if (AllStored)
+        {
+            await QueueAsync(UploadQueues.Completing);
         }
 
         await ExpireIfOverdueAsync();
@@ -58,9 +68,19 @@ public sealed partial class UploadGrain(
         Upload.ContentType = creation.ContentType;
         Upload.Metadata = creation.Metadata;
         Upload.Owner = creation.Owner;
+        Upload.Quota = creation.Quota == creation.Owner ? null : creation.Quota;
         Upload.State = UploadState.Created;
         Upload.CreatedAt = clock.GetUtcNow();
         Upload.ExpiresAt = Upload.CreatedAt + _options.ExpireAfter;
+        if (creation.TotalBytes == 0)
+        {
+            // Nothing to wait for: an empty file is whole the moment it is declared.
+            Upload.StartedAt = Upload.CreatedAt;
+            Upload.Sha256 = EmptySha256;
+            await FinishAsync(UploadState.Completed, error: null);
+            return Snapshot();
+        }
+
         await PersistAndPublishAsync();
         await ScheduleExpiryAsync();
         await Catalog.AddAsync(UploadId, cancellationToken);
@@ -69,6 +89,12 @@ public sealed partial class UploadGrain(
 
     public Task<UploadStatus?> GetStatusAsync(string owner, CancellationToken cancellationToken = default) =>
         Task.FromResult(VisibleTo(owner) ? Snapshot() : null);
+
+    public Task<UploadStatus?> PeekAsync(CancellationToken cancellationToken = default)
+    {
+        ForgetIfAbsent();
+        return Task.FromResult(Upload.Exists ? Snapshot() : null);
+    }
 
     public async Task<WriteVerdict> ReportStoredAsync(Guid leaseId, long offset, CancellationToken cancellationToken = default)
     {
@@ -79,65 +105,6 @@ public sealed partial class UploadGrain(
 
         await CommitProgressSoonAsync();
         return _lease?.StopRequested == true ? WriteVerdict.Stop : WriteVerdict.Continue;
-    }
-
-    public async Task<UploadStatus> CompleteAsync(Guid leaseId, long offset, string sha256, CancellationToken cancellationToken = default)
-    {
-        if (_lease is not { } lease || lease.Id != leaseId || Upload.State.IsTerminal())
-        {
-            return Snapshot();
-        }
-
-        if (Upload.TotalBytes is { } total && offset != total)
-        {
-            throw new ArgumentOutOfRangeException(nameof(offset), $"Upload of {total} bytes cannot complete at {offset}.");
-        }
-
-        try
-        {
-            Upload.TotalBytes ??= offset;
-            AcceptStored(offset);
-            Upload.BytesReceived = offset;
-            Upload.Sha256 = sha256;
-            await FinishAsync(UploadState.Completed, error: null);
-        }
-        finally
-        {
-            EndLease(lease);
-        }
-
-        return Snapshot();
-    }
-
-    public async Task<UploadStatus> FailAsync(string error, CancellationToken cancellationToken = default)
-    {
-        if (Upload.Exists && !Upload.State.IsTerminal())
-        {
-            StopWriterNow(StopReason.Finished);
-            await FinishAsync(UploadState.Failed, error);
-        }
-
-        return Snapshot();
-    }
-
-    public async Task<UploadStatus?> CancelAsync(string owner, CancellationToken cancellationToken = default)
-    {
-        if (!VisibleTo(owner))
-        {
-            return null;
-        }
-
-        if (Upload.State is UploadState.Cancelled or UploadState.Failed or UploadState.Expired)
-        {
-            return Snapshot();
-        }
-
-        _lease?.RequestStop(StopReason.Cancelled);
-        await FinishAsync(UploadState.Cancelled, error: null);
-
-        // The caller deletes the stored bytes next, so the writer must have stopped writing first.
-        await StopWriterAsync(StopReason.Cancelled);
-        return Snapshot();
     }
 
     /// <summary>Moves the stored offset forward; false for an offset that goes back or past the end.</summary>
@@ -160,25 +127,24 @@ public sealed partial class UploadGrain(
         return true;
     }
 
-    /// <summary>The one way into a terminal state: persisted, published, and off the owner's list of unfinished uploads.</summary>
-    private async Task FinishAsync(UploadState final, string? error)
+    /// <summary>
+    /// Whether <paramref name="owner"/> may see this upload; another owner's is treated as absent, so
+    /// its existence is not revealed. A grain with no upload behind it (a mistyped or guessed id)
+    /// leaves memory as soon as the call is answered, so unknown ids cost nothing to ask about.
+    /// </summary>
+    private bool VisibleTo(string owner)
     {
-        StopTrailingProgress();
-        _rate.Stop();
-        Upload.State = final;
-        Upload.Error = error;
-        Upload.CompletedAt = final == UploadState.Completed ? clock.GetUtcNow() : Upload.CompletedAt;
-        await PersistAndPublishAsync();
-        await Catalog.RemoveAsync(UploadId);
-        await CancelExpiryAsync();
-        if (final != UploadState.Completed)
-        {
-            await GrainFactory.GetGrain<IDiscardedUploadsGrain>(IDiscardedUploadsGrain.Key).AddAsync(UploadId);
-        }
+        ForgetIfAbsent();
+        return Upload.Exists && string.Equals(Upload.Owner, owner, StringComparison.Ordinal);
     }
 
-    /// <summary>Another owner's upload is treated as absent: its existence is not revealed.</summary>
-    private bool VisibleTo(string owner) => Upload.Exists && string.Equals(Upload.Owner, owner, StringComparison.Ordinal);
+    private void ForgetIfAbsent()
+    {
+        if (!Upload.Exists)
+        {
+            DeactivateOnIdle();
+        }
+    }
 
     private IUploadCatalogGrain Catalog => GrainFactory.GetGrain<IUploadCatalogGrain>(Upload.Owner);
 }

@@ -17,6 +17,15 @@ public sealed class UploadGrainOptions
     /// <summary>An unfinished upload that receives no bytes for this long expires and its bytes are deleted.</summary>
     public TimeSpan ExpireAfter { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>A completed upload is deleted this long after it completed; kept for ever when not set.</summary>
+    public TimeSpan? KeepCompletedFor { get; set; }
+
+    /// <summary>
+    /// How long the record of an upload that ended otherwise (cancelled, failed, expired, deleted) stays
+    /// queryable; after it, its grain state is cleared and the id is unknown.
+    /// </summary>
+    public TimeSpan ForgetEndedAfter { get; set; } = TimeSpan.FromDays(7);
+
     /// <summary>How quickly the reported speed follows changes; shorter is jumpier.</summary>
     public TimeSpan SpeedSmoothing { get; set; } = TimeSpan.FromSeconds(2);
 }

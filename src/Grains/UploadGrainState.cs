@@ -21,4 +21,13 @@ public sealed class UploadGrainState
     [Id(12)] public string? Sha256 { get; set; }
     [Id(13)] public string? Error { get; set; }
     [Id(14)] public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>The catalog that counts this upload against the limit on unfinished uploads, when not the owner's.</summary>
+    [Id(15)] public string? Quota { get; set; }
+
+    /// <summary>When the upload reached its terminal state (completed, cancelled, failed, expired, deleted).</summary>
+    [Id(16)] public DateTimeOffset? EndedAt { get; set; }
+
+    /// <summary>A copy to keep as what storage holds; every member is immutable, so a shallow copy is whole.</summary>
+    public UploadGrainState Copy() => (UploadGrainState)MemberwiseClone();
 }

@@ -27,16 +27,24 @@ public sealed class UploadService : IAsyncDisposable
 
     public long ResidentBytes => Process.ResidentBytes;
 
+    /// <summary>The service's own process id (not its <c>timeout</c> wrapper's).</summary>
+    public int ProcessId => Process.ProgramId;
+
     public string Output { get { lock (_output) { return _output.ToString(); } } }
 
     public string StoredFile(string uploadId) => Path.Combine(DataPath, "files", uploadId);
 
     private ChildProcess Process => _process ?? throw new InvalidOperationException("Not started.");
 
-    public static async Task<UploadService> StartAsync(params string[] settings)
+    public static Task<UploadService> StartAsync(params string[] settings) => StartAsync(DataFolder.New(), ownsData: true, settings);
+
+    /// <summary>The service on a data folder the caller prepared (and deletes).</summary>
+    public static Task<UploadService> StartInAsync(string dataPath, params string[] settings) => StartAsync(dataPath, ownsData: false, settings);
+
+    private static async Task<UploadService> StartAsync(string dataPath, bool ownsData, string[] settings)
     {
-        var service = new UploadService(DataFolder.New(), FreePort.Next(), [
-            $"--Cluster:SiloPort={FreePort.Next()}", $"--Cluster:GatewayPort={FreePort.Next()}", .. settings], ownsData: true);
+        var service = new UploadService(dataPath, FreePort.Next(), [
+            $"--Cluster:SiloPort={FreePort.Next()}", $"--Cluster:GatewayPort={FreePort.Next()}", .. settings], ownsData);
         await service.RestartAsync();
         return service;
     }

@@ -10,6 +10,13 @@ public sealed class UploadCaller(IOptions<AccessOptions> options)
 
     private readonly AccessOptions _options = options.Value;
 
+    /// <summary>
+    /// Whom the limit on unfinished uploads counts a new upload against: its owner, or without
+    /// authentication (where every caller is the one anonymous owner) the client's address.
+    /// </summary>
+    public string QuotaOf(HttpContext context) =>
+        _options.Enabled ? OwnerOf(context.User) : $"{Anonymous}@{context.Connection.RemoteIpAddress}";
+
     public string OwnerOf(ClaimsPrincipal user)
     {
         if (!_options.Enabled)

@@ -15,7 +15,9 @@ public static class MultipartApi
 {
     public static async Task<IResult> ReceiveAsync(HttpContext context, UploadServices services)
     {
-        var boundary = HeaderUtilities.RemoveQuotes(MediaTypeHeaderValue.Parse(context.Request.ContentType).Boundary).Value;
+        var boundary = MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
+            ? HeaderUtilities.RemoveQuotes(contentType.Boundary).Value
+            : null;
         if (string.IsNullOrEmpty(boundary))
         {
             return TusResults.Problem(StatusCodes.Status400BadRequest, "multipart/form-data needs a boundary.");
@@ -30,7 +32,7 @@ public static class MultipartApi
         var disposition = file.GetContentDispositionHeader()!;
         var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
         var owner = services.OwnerOf(context);
-        if (await services.Admission.CreateAsync(new UploadCreation(null, fileName, file.ContentType, null, owner), context.RequestAborted) is not { } created)
+        if (await services.Admission.CreateAsync(new UploadCreation(null, fileName, file.ContentType, null, owner, services.Caller.QuotaOf(context)), context.RequestAborted) is not { } created)
         {
             return TusResults.TooManyUploads(services.Admission.ActiveLimit);
         }
@@ -65,8 +67,9 @@ public static class MultipartApi
 
             return (section, false);
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or InvalidDataException)
         {
+            // A body that is not a form (bad boundaries, part headers past the reader's limits).
             return (null, true);
         }
     }

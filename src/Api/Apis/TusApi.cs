@@ -40,7 +40,7 @@ public static class TusApi
         }
 
         var owner = services.OwnerOf(context);
-        var creation = new UploadCreation(tus.Length, tus.Metadata.Text("filename", "name"), tus.Metadata.Text("filetype", "type"), tus.MetadataHeader, owner);
+        var creation = new UploadCreation(tus.Length, tus.Metadata.Text("filename", "name"), tus.Metadata.Text("filetype", "type"), tus.MetadataHeader, owner, services.Caller.QuotaOf(context));
         if (await services.Admission.CreateAsync(creation, context.RequestAborted) is not { } status)
         {
             return TusResults.TooManyUploads(services.Admission.ActiveLimit);

@@ -1,5 +1,6 @@
 using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.SignalR;
 using OrleansUploads.Api.Access;
 using OrleansUploads.Api.Limits;
 
@@ -28,11 +29,18 @@ public static class LimitsHosting
                 rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(limits.RateWindow.TotalSeconds)).ToString();
                 return ValueTask.CompletedTask;
             };
-            rates.AddPolicy(RatePolicy, context => RateLimitPartition.GetFixedWindowLimiter(
-                PartitionOf(context), _ => new FixedWindowRateLimiterOptions { PermitLimit = limits.RequestsPerWindow, Window = limits.RateWindow }));
+            rates.AddPolicy(RatePolicy, context => RateLimitPartition.GetFixedWindowLimiter(PartitionOf(context), _ => WindowOf(limits)));
         });
+
+        // Hub calls (Watch, Cancel) arrive over one long-lived connection, past the HTTP rate limiter.
+        var hubCalls = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            RateLimitPartition.GetFixedWindowLimiter(PartitionOf(context), _ => WindowOf(limits)));
+        builder.Services.AddSignalR(hub => hub.AddFilter(new HubRateLimitFilter(hubCalls)));
         return builder;
     }
+
+    private static FixedWindowRateLimiterOptions WindowOf(LimitOptions limits) =>
+        new() { PermitLimit = limits.RequestsPerWindow, Window = limits.RateWindow };
 
     /// <summary>Limits count per owner when callers are known, else per client address.</summary>
     private static string PartitionOf(HttpContext context) =>

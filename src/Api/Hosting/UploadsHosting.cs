@@ -32,14 +32,16 @@ public static class UploadsHosting
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
 
         var services = builder.Services;
-        services.AddSingleton<IUploadStore>(new FileUploadStore(Path.Combine(ClusterSettings.DataFolder(configuration), "files")));
+        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        services.AddSingleton<IUploadStore>(new FileUploadStore(Path.Combine(ClusterSettings.DataFolder(configuration), "files"), storage.FlushToDisk));
         services.Configure<UploadApiOptions>(configuration.GetSection(UploadApiOptions.Section));
         services.AddSingleton<UploadLookup>();
         services.AddSingleton<ChunkReceiver>();
         services.AddSingleton<UploadCounters>();
         services.AddSingleton<UploadCancellation>();
         services.AddSingleton<UploadAdmission>();
-        services.AddHostedService<DiscardedUploadSweeper>();
+        services.AddSingleton<StoredCompletion>();
+        services.AddHostedService<UploadQueueSweeper>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProgressRelay>();
         services.AddSignalR().AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
@@ -78,11 +80,12 @@ public static class UploadsHosting
         var uploads = app.MapGroup(UploadLocation.UploadsPath).RequireRateLimiting(LimitsHosting.RatePolicy);
         uploads.MapTusApi();
         uploads.MapStatusApi();
-        var hub = app.MapHub<UploadHub>(UploadHub.Path);
+        var hub = app.MapHub<UploadHub>(UploadHub.Path).RequireRateLimiting(LimitsHosting.RatePolicy);
         // What this instance is doing: relayed uploads (watching leaks no subscriptions) and how
         // often writers report to grains (the cost of tracking).
         var diagnostics = app.MapGet("/api/diagnostics", (ProgressRelay relay, UploadCounters counters) => TypedResults.Ok(
-            new { relaySubscriptions = relay.Subscriptions, storedReports = counters.StoredReports, bytesStored = counters.BytesStored }));
+            new { relaySubscriptions = relay.Subscriptions, storedReports = counters.StoredReports, bytesStored = counters.BytesStored }))
+            .RequireRateLimiting(LimitsHosting.RatePolicy);
         if (secured)
         {
             uploads.RequireAuthorization();

@@ -9,6 +9,9 @@ public interface IUploadClient
     Task UploadCompleted(UploadStatus status);
     Task UploadCancelled(UploadStatus status);
 
+    /// <summary>The completed upload was deleted by its owner.</summary>
+    Task UploadDeleted(UploadStatus status);
+
     /// <summary>The upload failed or expired; <see cref="UploadStatus.Error"/> says why.</summary>
     Task UploadFailed(UploadStatus status);
 }

@@ -118,6 +118,7 @@ public sealed class ProgressRelay(IClusterClient cluster, IHubContext<UploadHub,
         {
             UploadState.Completed => group.UploadCompleted(status),
             UploadState.Cancelled => group.UploadCancelled(status),
+            UploadState.Deleted => group.UploadDeleted(status),
             UploadState.Failed or UploadState.Expired => group.UploadFailed(status),
             _ => group.UploadProgress(status),
         };

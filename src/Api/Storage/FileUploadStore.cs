@@ -1,11 +1,23 @@
 namespace OrleansUploads.Api.Storage;
 
-/// <summary>One file per upload under a folder that every API instance sees.</summary>
-public sealed class FileUploadStore(string folder) : IUploadStore
+/// <summary>
+/// One file per upload under a folder that every API instance sees. The folder carries a marker file
+/// written when the store made it, so a missing file means lost data only when the marker is there:
+/// without it the folder is not the store (a volume not mounted, a wrong data path) and nothing is concluded.
+/// </summary>
+/// <param name="flushToDisk">Flushes reach the disk itself (fsync), not only the file system's cache.</param>
+public sealed class FileUploadStore(string folder, bool flushToDisk) : IUploadStore
 {
+    private const string MarkerName = ".orleans-uploads-store";
+
     public Task CreateAsync(string uploadId, CancellationToken cancellationToken)
     {
-        Directory.CreateDirectory(folder);
+        if (!Directory.Exists(folder))
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(Path.Combine(folder, MarkerName), "Upload bytes of OrleansUploads; this file marks the folder as the store.\n");
+        }
+
         using (new FileStream(PathOf(uploadId), FileMode.CreateNew, FileAccess.Write))
         {
         }
@@ -16,6 +28,11 @@ public sealed class FileUploadStore(string folder) : IUploadStore
     public Task<long?> GetLengthAsync(string uploadId, CancellationToken cancellationToken)
     {
         var file = new FileInfo(PathOf(uploadId));
+        if (!file.Exists && !File.Exists(Path.Combine(folder, MarkerName)))
+        {
+            throw new StorageUnavailableException($"The upload store {folder} is missing or not marked as the store; is its volume mounted?");
+        }
+
         return Task.FromResult<long?>(file.Exists ? file.Length : null);
     }
 
@@ -23,7 +40,7 @@ public sealed class FileUploadStore(string folder) : IUploadStore
     {
         var handle = File.OpenHandle(PathOf(uploadId), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
         RandomAccess.SetLength(handle, offset);
-        return Task.FromResult<Stream>(new WriteBehindFileStream(handle, offset));
+        return Task.FromResult<Stream>(new WriteBehindFileStream(handle, offset, flushToDisk));
     }
 
     public Task TruncateAsync(string uploadId, long length, CancellationToken cancellationToken)

@@ -5,7 +5,10 @@ public interface IUploadStore
 {
     Task CreateAsync(string uploadId, CancellationToken cancellationToken);
 
-    /// <summary>How many bytes are stored, or null when nothing is stored under this id.</summary>
+    /// <summary>
+    /// How many bytes are stored, or null when the store is certain nothing is stored under this id.
+    /// Throws <see cref="StorageUnavailableException"/> (or another <see cref="IOException"/>) when it cannot tell.
+    /// </summary>
     Task<long?> GetLengthAsync(string uploadId, CancellationToken cancellationToken);
 
     /// <summary>

@@ -6,9 +6,10 @@ namespace OrleansUploads.Api.Storage;
 /// <summary>
 /// Appends to a file in 1 MiB blocks, writing one block to disk while the next fills, so reading the
 /// request body and writing the disk overlap instead of taking turns. <see cref="FlushAsync(CancellationToken)"/>
-/// returns only when every byte written so far has been handed to the file system.
+/// returns only when every byte written so far has been handed to the file system and, with
+/// <paramref name="flushToDisk"/>, is on the disk itself (fsync), so it survives a power loss too.
 /// </summary>
-internal sealed class WriteBehindFileStream(SafeFileHandle file, long position) : Stream
+internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, bool flushToDisk) : Stream
 {
     private const int BlockSize = 1 << 20;
     private byte[] _filling = ArrayPool<byte>.Shared.Rent(BlockSize);
@@ -17,6 +18,7 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position) 
     private Task _writing = Task.CompletedTask;
     private long _position = position;
     private bool _disposed;
+    private bool _unsynced;
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
@@ -37,6 +39,12 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position) 
     {
         await StartWritingAsync();
         await _writing;
+        if (flushToDisk && _unsynced)
+        {
+            _unsynced = false;
+            // fsync blocks its thread for as long as the disk takes; keep it off the request's.
+            await Task.Run(() => RandomAccess.FlushToDisk(file), CancellationToken.None);
+        }
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
@@ -95,6 +103,7 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position) 
         var block = _filling.AsMemory(0, _filled);
         _writing = RandomAccess.WriteAsync(file, block, _position).AsTask();
         _position += _filled;
+        _unsynced = true;
         (_filling, _spare) = (_spare, _filling);
         _filled = 0;
     }

@@ -8,7 +8,7 @@ public static class TusResults
 {
     public static IResult ForChunk(HttpContext context, ChunkOutcome outcome)
     {
-        if (outcome.Status is { } status && outcome.Result is ChunkResult.Stored or ChunkResult.Completed or ChunkResult.OffsetMismatch or ChunkResult.TooSlow)
+        if (outcome.Status is { } status && outcome.Result is ChunkResult.Stored or ChunkResult.Completed or ChunkResult.OffsetMismatch or ChunkResult.TooSlow or ChunkResult.StorageFull)
         {
             AddOffset(context, status);
         }
@@ -26,6 +26,10 @@ public static class TusResults
             // 408, not 400: the client did nothing wrong and should resume from Upload-Offset.
             ChunkResult.TooSlow => Problem(StatusCodes.Status408RequestTimeout, "The body arrived too slowly and was cut; what arrived is kept, resume from Upload-Offset."),
             ChunkResult.DataLost => Problem(StatusCodes.Status410Gone, outcome.Status?.Error ?? "Stored data was lost."),
+            ChunkResult.StorageFull => Problem(StatusCodes.Status507InsufficientStorage,
+                "The server's storage is full or read-only. What was stored is kept: resume from Upload-Offset once space is freed."),
+            ChunkResult.StorageUnavailable => RetryLater(
+                Problem(StatusCodes.Status503ServiceUnavailable, "The server cannot reach its storage right now; nothing stored was changed. Retry shortly."), "1"),
             _ => Problem(StatusCodes.Status400BadRequest, "The request body ended early; what arrived is kept."),
         };
     }
@@ -76,14 +80,16 @@ public static class TusResults
     }
 
     /// <summary>429 with a Retry-After: the owner may try again once an upload finishes.</summary>
-    public static IResult TooManyUploads(int limit) => new RetryLater(
+    public static IResult TooManyUploads(int limit) => RetryLater(
         Problem(StatusCodes.Status429TooManyRequests, $"At most {limit} unfinished uploads are allowed at once; finish or cancel one first."), "60");
 
     public static IResult NotFound() => Problem(StatusCodes.Status404NotFound, "No upload has this id.");
 
     public static IResult Problem(int status, string detail) => TypedResults.Problem(detail, statusCode: status);
 
-    private sealed class RetryLater(IResult inner, string retryAfter) : IResult
+    private static IResult RetryLater(IResult inner, string retryAfter) => new WithRetryAfter(inner, retryAfter);
+
+    private sealed class WithRetryAfter(IResult inner, string retryAfter) : IResult
     {
         public Task ExecuteAsync(HttpContext context)
         {

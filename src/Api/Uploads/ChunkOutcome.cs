@@ -30,6 +30,12 @@ public enum ChunkResult
 
     /// <summary>Storage holds fewer bytes than were committed; the upload is failed.</summary>
     DataLost,
+
+    /// <summary>Storage is full or read-only; what was committed is kept and the upload stays resumable.</summary>
+    StorageFull,
+
+    /// <summary>Storage could not be read or written for now; nothing was concluded or changed.</summary>
+    StorageUnavailable,
 }
 
 /// <param name="Status">The upload after the attempt; null only when it does not exist.</param>

@@ -29,12 +29,26 @@ public sealed class ChunkReceiver(
                 return new ChunkOutcome(ChunkOutcome.OfRefusal(grant.Refusal), grant.Status);
             }
 
+            return await WriteAsync(grain, grant, request, writer, requestAborted);
+        }
+        finally
+        {
+            grains.DeleteObjectReference<IUploadWriter>(writerReference);
+        }
+    }
+
+    /// <summary>Every way out of a granted lease releases it, failures of storage or of the cluster included.</summary>
+    private async Task<ChunkOutcome> WriteAsync(IUploadGrain grain, LeaseGrant grant, ChunkRequest request, UploadWriter writer, CancellationToken requestAborted)
+    {
+        ChunkWrite? write = null;
+        try
+        {
             if (await FailIfDataLostAsync(grain, request.UploadId, grant.Status!) is { } lost)
             {
                 return lost;
             }
 
-            await using var write = await ChunkWrite.OpenAsync(grain, grant, request, store, counters, options.Value.ReportInterval);
+            write = await ChunkWrite.OpenAsync(grain, grant, request, store, counters, options.Value.ReportInterval);
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, writer.Stopping);
             var outcome = await write.SettleAsync(await write.CopyBodyAsync(stopping.Token), writer);
             if (outcome.Result is ChunkResult.Disconnected or ChunkResult.TooSlow)
@@ -44,9 +58,36 @@ public sealed class ChunkReceiver(
 
             return outcome;
         }
+        catch (Exception exception)
+        {
+            var kept = write is not null ? await write.AbandonAsync() : await ReleaseUntouchedAsync(grain, grant);
+            if (StorageFailure.IsFull(exception) || StorageFailure.IsUnavailable(exception))
+            {
+                logger.LogWarning("Storage failed for upload {UploadId}; kept {Offset} bytes: {Error}", request.UploadId, kept?.BytesReceived, exception.Message);
+                return new ChunkOutcome(StorageFailure.IsFull(exception) ? ChunkResult.StorageFull : ChunkResult.StorageUnavailable, kept ?? grant.Status);
+            }
+
+            throw;
+        }
         finally
         {
-            grains.DeleteObjectReference<IUploadWriter>(writerReference);
+            if (write is not null)
+            {
+                await write.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>Lets go of a lease under which nothing was written.</summary>
+    private static async Task<UploadStatus?> ReleaseUntouchedAsync(IUploadGrain grain, LeaseGrant grant)
+    {
+        try
+        {
+            return await grain.ReleaseLeaseAsync(grant.LeaseId!.Value, grant.Status!.BytesReceived, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            return null;
         }
     }
 

@@ -100,23 +100,60 @@ internal sealed class ChunkWrite : IAsyncDisposable
             return await DiscardAsync(end == BodyEnd.Overflow ? ChunkResult.TooLarge : ChunkResult.ChecksumMismatch);
         }
 
+        // The last byte is stored: the upload completes even when the request did not end well (the
+        // client dropped, or a takeover arrived), since a client that finds offset == length sends no more.
+        var storedAll = _position == _status.TotalBytes && (end == BodyEnd.Whole || _chunkHash is null);
+        if (writer.Reason != StopReason.Cancelled && (storedAll || (end == BodyEnd.Whole && _request.CompleteAtEnd && _status.TotalBytes is null)))
+        {
+            return await CompleteAsync();
+        }
+
         if (end != BodyEnd.Whole)
         {
             var released = await _grain.ReleaseLeaseAsync(_leaseId, _chunkHash is null ? _position : _progress.Reported, CancellationToken.None);
             return new ChunkOutcome(ChunkOutcome.OfStop(end, writer.Reason, released), released);
         }
 
-        if (_position == _status.TotalBytes || (_request.CompleteAtEnd && _status.TotalBytes is null))
+        return new ChunkOutcome(ChunkResult.Stored, await _grain.ReleaseLeaseAsync(_leaseId, _position, CancellationToken.None));
+    }
+
+    /// <summary>
+    /// Lets go of the lease after storage or the cluster failed mid-request, keeping only what was
+    /// flushed and reported; a later writer truncates anything stored past it.
+    /// </summary>
+    public async Task<UploadStatus?> AbandonAsync()
+    {
+        try
         {
-            return await CompleteAsync();
+            await _progress.SettleAsync();
+        }
+        catch (Exception)
+        {
+            // The report in flight failed with the rest; what the grain has is what counts.
         }
 
-        return new ChunkOutcome(ChunkResult.Stored, await _grain.ReleaseLeaseAsync(_leaseId, _position, CancellationToken.None));
+        try
+        {
+            return await _grain.ReleaseLeaseAsync(_leaseId, _progress.Reported, CancellationToken.None);
+        }
+        catch (Exception)
+        {
+            // The grain is unreachable too: a new writer's takeover ends this lease.
+            return null;
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await _file.DisposeAsync();
+        try
+        {
+            await _file.DisposeAsync();
+        }
+        catch (IOException)
+        {
+            // A full disk fails the last flush again; the request already answered with what was kept.
+        }
+
         _chunkHash?.Dispose();
         _fileHash?.Dispose();
     }

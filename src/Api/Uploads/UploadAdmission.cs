@@ -15,7 +15,7 @@ public sealed class UploadAdmission(IGrainFactory grains, IUploadStore store, IO
     public async Task<UploadStatus?> CreateAsync(UploadCreation creation, CancellationToken cancellationToken)
     {
         var id = UploadId.New();
-        if (!await grains.GetGrain<IUploadCatalogGrain>(creation.Owner).TryAddAsync(id, ActiveLimit, cancellationToken))
+        if (!await grains.GetGrain<IUploadCatalogGrain>(creation.Quota ?? creation.Owner).TryAddAsync(id, ActiveLimit, cancellationToken))
         {
             return null;
         }

@@ -4,8 +4,9 @@ using OrleansUploads.Api.Storage;
 namespace OrleansUploads.Api.Uploads;
 
 /// <summary>
-/// Cancelling an upload, for every door that offers it (tus DELETE, the hub). The grain stops the
-/// writer wherever it runs and waits for it to let go, so the bytes can be deleted safely after.
+/// Cancelling an upload (deleting it, once completed), for every door that offers it (tus DELETE, the
+/// hub). The grain stops the writer wherever it runs and waits for it to let go, so the bytes can be
+/// deleted safely after.
 /// </summary>
 public sealed class UploadCancellation(UploadLookup lookup, IUploadStore store)
 {
@@ -18,7 +19,7 @@ public sealed class UploadCancellation(UploadLookup lookup, IUploadStore store)
         }
 
         var status = await grain.CancelAsync(owner, cancellationToken);
-        if (status?.State == UploadState.Cancelled)
+        if (status?.State is UploadState.Cancelled or UploadState.Deleted)
         {
             await store.DeleteAsync(uploadId, cancellationToken);
         }

@@ -11,7 +11,7 @@ namespace OrleansUploads.Tests.Grains;
 /// idleness are checked without waiting. Reminders still run on real time and are far off: a test
 /// delivers the tick itself.
 /// </summary>
-public sealed class FakeClockCluster : IAsyncLifetime
+public class FakeClockCluster : IAsyncLifetime
 {
     public static readonly TimeSpan ExpireAfter = TimeSpan.FromHours(1);
 
@@ -28,12 +28,15 @@ public sealed class FakeClockCluster : IAsyncLifetime
         {
             GrainClusterFixture.AddUploadStores(silo);
             silo.Services.AddSingleton<TimeProvider>(Clock);
-            silo.Services.Configure<UploadGrainOptions>(options => options.ExpireAfter = ExpireAfter);
+            silo.Services.Configure<UploadGrainOptions>(Configure);
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(UploadStreams.Provider));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
+
+    /// <summary>The grain's timing; a cluster for other rules may set more.</summary>
+    protected virtual void Configure(UploadGrainOptions options) => options.ExpireAfter = ExpireAfter;
 
     public async Task DisposeAsync()
     {

@@ -25,7 +25,7 @@ public sealed class Watcher : IAsyncDisposable
             .AddJsonProtocol(json => json.PayloadSerializerOptions = TusRequests.Json)
             .Build();
         var watcher = new Watcher(connection);
-        foreach (var name in new[] { "UploadProgress", "UploadCompleted", "UploadCancelled", "UploadFailed" })
+        foreach (var name in new[] { "UploadProgress", "UploadCompleted", "UploadCancelled", "UploadDeleted", "UploadFailed" })
         {
             connection.On<UploadStatusView>(name, status => watcher.Record(name, status));
         }

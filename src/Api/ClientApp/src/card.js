@@ -4,7 +4,7 @@ import { bytes, duration, speed } from './format.js';
 import { isTerminal } from './states.js';
 const labels = {
   queued: 'queued', starting: 'starting', created: 'created', uploading: 'uploading', paused: 'paused',
-  completed: 'completed', cancelled: 'cancelled', failed: 'failed', expired: 'expired', error: 'error',
+  completed: 'completed', cancelled: 'cancelled', failed: 'failed', expired: 'expired', deleted: 'deleted', error: 'error',
 };
 
 export class UploadCard {

@@ -3,7 +3,7 @@
 import * as signalR from '@microsoft/signalr';
 import { accessToken } from './access.js';
 
-const events = ['UploadProgress', 'UploadCompleted', 'UploadCancelled', 'UploadFailed'];
+const events = ['UploadProgress', 'UploadCompleted', 'UploadCancelled', 'UploadDeleted', 'UploadFailed'];
 
 export function createHub({ onStatus, onConnectionState }) {
   const watched = new Set();

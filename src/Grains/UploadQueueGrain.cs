@@ -2,14 +2,14 @@ using OrleansUploads.Abstractions;
 
 namespace OrleansUploads.Grains;
 
-/// <summary>The uploads whose bytes are waiting to be deleted, kept until the API confirms each deletion.</summary>
+/// <summary>A queue of uploads waiting for the API to work on their bytes, kept until the API confirms each one.</summary>
 /// <remarks>
 /// Declared like <see cref="UploadCatalogGrain"/> (both keep a set of ids through <see cref="UploadIdSet"/>);
-/// they stay two grains because one is cluster-wide and drained in batches, the other is per owner and limited.
+/// they stay two grains because a queue is cluster-wide and drained in batches, a catalog is per owner and limited.
 /// </remarks>
-public sealed class DiscardedUploadsGrain(
-    [PersistentState("discarded", UploadStreams.UploadStore)] IPersistentState<UploadCatalogState> state)
-    : Grain, IDiscardedUploadsGrain
+public sealed class UploadQueueGrain(
+    [PersistentState("queue", UploadStreams.UploadStore)] IPersistentState<UploadCatalogState> state)
+    : Grain, IUploadQueueGrain
 {
     public Task AddAsync(string uploadId, CancellationToken cancellationToken = default) => state.AddAsync(uploadId, cancellationToken);
 

@@ -1,13 +1,12 @@
 namespace OrleansUploads.Abstractions;
 
 /// <summary>
-/// Uploads that ended without completing (expired, cancelled, failed) whose stored bytes may still
-/// need deleting. Grains never touch storage, so they list themselves here and the API deletes.
+/// Uploads waiting for work on their stored bytes that grains cannot do, since grains never touch
+/// storage: they list themselves here and the API does it, then confirms. One queue per kind of work
+/// (<see cref="UploadQueues"/>).
 /// </summary>
-public interface IDiscardedUploadsGrain : IGrainWithStringKey
+public interface IUploadQueueGrain : IGrainWithStringKey
 {
-    const string Key = "all";
-
     Task AddAsync(string uploadId, CancellationToken cancellationToken = default);
 
     Task<IReadOnlyList<string>> PeekAsync(int max, CancellationToken cancellationToken = default);

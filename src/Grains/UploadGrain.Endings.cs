@@ -1,0 +1,113 @@
+using OrleansUploads.Abstractions;
+
+namespace OrleansUploads.Grains;
+
+/// <summary>How an upload ends: completed (by its writer, or once all its bytes are found stored), failed, cancelled or deleted.</summary>
+public sealed partial class UploadGrain
+{
+    public async Task<UploadStatus> CompleteAsync(Guid leaseId, long offset, string sha256, CancellationToken cancellationToken = default)
+    {
+        if (_lease is not { } lease || lease.Id != leaseId || Upload.State.IsTerminal())
+        {
+            return Snapshot();
+        }
+
+        if (Upload.TotalBytes is { } total && offset != total)
+        {
+            throw new ArgumentOutOfRangeException(nameof(offset), $"Upload of {total} bytes cannot complete at {offset}.");
+        }
+
+        try
+        {
+            Upload.TotalBytes ??= offset;
+            AcceptStored(offset);
+            Upload.BytesReceived = offset;
+            Upload.Sha256 = sha256;
+            await FinishAsync(UploadState.Completed, error: null);
+        }
+        finally
+        {
+            EndLease(lease);
+        }
+
+        return Snapshot();
+    }
+
+    public async Task<UploadStatus> CompleteStoredAsync(string sha256, CancellationToken cancellationToken = default)
+    {
+        if (AllStored)
+        {
+            Upload.Sha256 = sha256;
+            await FinishAsync(UploadState.Completed, error: null);
+        }
+
+        return Snapshot();
+    }
+
+    public async Task<UploadStatus> FailAsync(string error, CancellationToken cancellationToken = default)
+    {
+        if (Upload.Exists && !Upload.State.IsTerminal())
+        {
+            StopWriterNow(StopReason.Finished);
+            await FinishAsync(UploadState.Failed, error);
+        }
+
+        return Snapshot();
+    }
+
+    public async Task<UploadStatus?> CancelAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        if (!VisibleTo(owner))
+        {
+            return null;
+        }
+
+        if (Upload.State is UploadState.Cancelled or UploadState.Failed or UploadState.Expired or UploadState.Deleted)
+        {
+            return Snapshot();
+        }
+
+        if (Upload.State == UploadState.Completed)
+        {
+            await FinishAsync(UploadState.Deleted, error: null);
+            return Snapshot();
+        }
+
+        _lease?.RequestStop(StopReason.Cancelled);
+        await FinishAsync(UploadState.Cancelled, error: null);
+
+        // The caller deletes the stored bytes next, so the writer must have stopped writing first.
+        await StopWriterAsync(StopReason.Cancelled);
+        return Snapshot();
+    }
+
+    /// <summary>The one way into a terminal state: persisted, published, and off the owner's list of unfinished uploads.</summary>
+    private async Task FinishAsync(UploadState final, string? error)
+    {
+        StopTrailingProgress();
+        _rate.Stop();
+        Upload.State = final;
+        Upload.Error = error;
+        Upload.EndedAt = clock.GetUtcNow();
+        Upload.CompletedAt = final == UploadState.Completed ? Upload.EndedAt : Upload.CompletedAt;
+        await PersistAndPublishAsync();
+        await Catalog.RemoveAsync(UploadId);
+        if (Upload.Quota is { } quota)
+        {
+            await GrainFactory.GetGrain<IUploadCatalogGrain>(quota).RemoveAsync(UploadId);
+        }
+
+        await ScheduleRetirementAsync(final);
+        if (final != UploadState.Completed)
+        {
+            await QueueAsync(UploadQueues.Discarded);
+        }
+    }
+
+    /// <summary>Every byte is committed and durable, no writer is attached, and yet the upload is not complete.</summary>
+    private bool AllStored =>
+        Upload.Exists && !Upload.State.IsTerminal() && _lease is null && Upload.TotalBytes is { } total && _durable.BytesReceived == total;
+
+    /// <summary>Asks the API for work on the stored bytes that a grain does not do itself.</summary>
+    private Task QueueAsync(string queue) => GrainFactory.GetGrain<IUploadQueueGrain>(queue).AddAsync(UploadId);
+}

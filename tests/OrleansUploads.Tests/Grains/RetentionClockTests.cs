@@ -1,0 +1,72 @@
+using OrleansUploads.Abstractions;
+using OrleansUploads.Grains;
+
+namespace OrleansUploads.Tests.Grains;
+
+/// <summary>Retention against a fake clock: completed uploads go after their keep period, ended ones are forgotten.</summary>
+public sealed class RetentionClockTests(RetentionClockTests.Cluster cluster) : IClassFixture<RetentionClockTests.Cluster>
+{
+    private static readonly TimeSpan Second = TimeSpan.FromSeconds(1);
+
+    public sealed class Cluster : FakeClockCluster
+    {
+        public static readonly TimeSpan KeepCompletedFor = TimeSpan.FromHours(2);
+        public static readonly TimeSpan ForgetEndedAfter = TimeSpan.FromHours(3);
+
+        protected override void Configure(UploadGrainOptions options)
+        {
+            base.Configure(options);
+            options.KeepCompletedFor = KeepCompletedFor;
+            options.ForgetEndedAfter = ForgetEndedAfter;
+        }
+    }
+
+    [Fact]
+    public async Task A_completed_upload_is_deleted_once_its_keep_period_is_over_and_its_bytes_are_queued_for_deletion()
+    {
+        var grain = await CreateAsync(10);
+        var lease = (await grain.AcquireLeaseAsync(0, Writer(), "owner")).LeaseId!.Value;
+        await grain.CompleteAsync(lease, 10, "digest");
+
+        cluster.Clock.Advance(Cluster.KeepCompletedFor - Second);
+        await TickAsync(grain);
+        Assert.Equal(UploadState.Completed, (await StatusAsync(grain))!.State);
+
+        cluster.Clock.Advance(2 * Second);
+        await TickAsync(grain);
+        Assert.Equal(UploadState.Deleted, (await StatusAsync(grain))!.State);
+        var discarded = await cluster.Client.GetGrain<IUploadQueueGrain>(UploadQueues.Discarded).PeekAsync(100_000);
+        Assert.Contains(grain.GetPrimaryKeyString(), discarded);
+    }
+
+    [Fact]
+    public async Task An_ended_upload_is_forgotten_after_a_while_and_its_id_becomes_unknown()
+    {
+        var grain = await CreateAsync(1000);
+        await grain.CancelAsync("owner");
+
+        cluster.Clock.Advance(Cluster.ForgetEndedAfter - Second);
+        await TickAsync(grain);
+        Assert.Equal(UploadState.Cancelled, (await StatusAsync(grain))!.State);
+
+        cluster.Clock.Advance(2 * Second);
+        await TickAsync(grain);
+        Assert.Null(await StatusAsync(grain));
+        Assert.Null(await grain.PeekAsync());
+    }
+
+    /// <summary>What the reminder service does when the reminder comes due.</summary>
+    private static Task TickAsync(IUploadGrain grain) =>
+        grain.AsReference<IRemindable>().ReceiveReminder("expiry", default);
+
+    private static Task<UploadStatus?> StatusAsync(IUploadGrain grain) => grain.GetStatusAsync("owner");
+
+    private async Task<IUploadGrain> CreateAsync(long size)
+    {
+        var grain = cluster.Client.GetGrain<IUploadGrain>(Guid.NewGuid().ToString("N"));
+        await grain.CreateAsync(new UploadCreation(size, null, null, null, "owner"));
+        return grain;
+    }
+
+    private IUploadWriter Writer() => cluster.Client.CreateObjectReference<IUploadWriter>(new RecordingWriter());
+}

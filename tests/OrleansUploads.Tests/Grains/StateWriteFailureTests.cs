@@ -1,0 +1,91 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.Storage;
+using Orleans.TestingHost;
+using OrleansUploads.Abstractions;
+using OrleansUploads.Cluster;
+using OrleansUploads.Grains;
+
+namespace OrleansUploads.Tests.Grains;
+
+/// <summary>The grain's state store fails a write: nothing the grain shows may run ahead of what it stored.</summary>
+public sealed class StateWriteFailureTests : IAsyncLifetime
+{
+    private readonly string _folder = DataFolder.New();
+    private InProcessTestCluster? _cluster;
+    private FailingGrainStorage? _storage;
+
+    private IClusterClient Client => _cluster!.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddGrainStorage(UploadStreams.UploadStore, (services, _) => _storage ??= new FailingGrainStorage(
+                new FileGrainStorage(_folder, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()))));
+            silo.AddMemoryGrainStorage(UploadStreams.PubSubStore);
+            silo.AddMemoryStreams(UploadStreams.Provider);
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.Configure<UploadGrainOptions>(options => options.ProgressInterval = TimeSpan.Zero);
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams(UploadStreams.Provider));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    [Fact]
+    public async Task A_failed_progress_write_leaves_the_upload_resumable_from_what_is_stored()
+    {
+        var grain = await CreateAsync(1000);
+        var lease = (await grain.AcquireLeaseAsync(0, Writer(), "owner")).LeaseId!.Value;
+        await grain.ReportStoredAsync(lease, 100);
+
+        _storage!.FailWrites = true;
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.ReportStoredAsync(lease, 200));
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.ReleaseLeaseAsync(lease, 200));
+        _storage.FailWrites = false;
+
+        Assert.Equal(100, (await grain.GetStatusAsync("owner"))!.BytesReceived);
+        var resumed = await grain.AcquireLeaseAsync(100, Writer(), "owner");
+        Assert.Equal((null, 100L), (resumed.Refusal, resumed.Status!.BytesReceived));
+    }
+
+    [Fact]
+    public async Task A_completion_that_was_not_stored_is_never_shown()
+    {
+        var grain = await CreateAsync(1000);
+        var lease = (await grain.AcquireLeaseAsync(0, Writer(), "owner")).LeaseId!.Value;
+        await grain.ReportStoredAsync(lease, 1000);
+
+        _storage!.FailWrites = true;
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.CompleteAsync(lease, 1000, "digest"));
+        var shown = await grain.GetStatusAsync("owner");
+        _storage.FailWrites = false;
+
+        Assert.NotEqual(UploadState.Completed, shown!.State);
+        Assert.Null(shown.Sha256);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.StopAllSilosAsync();
+            await _cluster.DisposeAsync();
+        }
+
+        DataFolder.Delete(_folder);
+    }
+
+    private async Task<IUploadGrain> CreateAsync(long size)
+    {
+        var grain = Client.GetGrain<IUploadGrain>(Guid.NewGuid().ToString("N"));
+        await grain.CreateAsync(new UploadCreation(size, null, null, null, "owner"));
+        return grain;
+    }
+
+    private IUploadWriter Writer() => Client.CreateObjectReference<IUploadWriter>(new RecordingWriter());
+}

@@ -1,0 +1,63 @@
+using System.Net;
+using OrleansUploads.Tests.Infrastructure;
+using static OrleansUploads.Tests.Infrastructure.TusRequests;
+
+namespace OrleansUploads.Tests.Integrity;
+
+/// <summary>The upload bytes' disk fills up mid-body, then space returns.</summary>
+public sealed class FullDiskTests : IAsyncLifetime
+{
+    private readonly string _dataPath = DataFolder.New();
+    private TmpfsVolume? _disk;
+    private UploadService? _service;
+
+    private string Filler => Path.Combine(_disk!.Path, "filler");
+
+    public async Task InitializeAsync()
+    {
+        _disk = await TmpfsVolume.MountAsync(Path.Combine(_dataPath, "files"), 12 << 20);
+        await File.WriteAllBytesAsync(Filler, new byte[8 << 20]);
+        _service = await UploadService.StartInAsync(_dataPath);
+    }
+
+    [Fact]
+    public async Task A_full_disk_answers_507_keeps_what_was_committed_and_the_upload_resumes_when_space_returns()
+    {
+        using var client = _service!.CreateClient();
+        var data = RandomBytes(8 << 20);
+        var location = await client.CreateAsync(data.Length);
+
+        using var full = await client.PatchAsync(location, 0, data);
+
+        Assert.Equal(HttpStatusCode.InsufficientStorage, full.StatusCode);
+        Assert.Contains("full", await full.Content.ReadAsStringAsync());
+        var offset = long.Parse(full.Headers.GetValues("Upload-Offset").Single());
+        Assert.Equal(offset, await client.OffsetAsync(location));
+        Assert.Equal("paused", (await client.StatusAsync(location)).State);
+        var stored = await File.ReadAllBytesAsync(_service.StoredFile(IdOf(location)));
+        Assert.True(stored.Length >= offset && stored.AsSpan(0, (int)offset).SequenceEqual(data.AsSpan(0, (int)offset)), $"{stored.Length} stored, {offset} committed");
+
+        File.Delete(Filler);
+        using var resumed = await client.PatchAsync(location, offset, data[(int)offset..]);
+
+        Assert.Equal(HttpStatusCode.NoContent, resumed.StatusCode);
+        var status = await client.StatusAsync(location);
+        Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
+        Assert.Equal(data, await File.ReadAllBytesAsync(_service.StoredFile(IdOf(location))));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_service is not null)
+        {
+            await _service.DisposeAsync();
+        }
+
+        if (_disk is not null)
+        {
+            await _disk.DisposeAsync();
+        }
+
+        DataFolder.Delete(_dataPath);
+    }
+}

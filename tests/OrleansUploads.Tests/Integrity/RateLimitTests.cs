@@ -1,0 +1,36 @@
+using System.Net;
+using Microsoft.AspNetCore.SignalR;
+using OrleansUploads.Tests.Infrastructure;
+
+namespace OrleansUploads.Tests.Integrity;
+
+/// <summary>The hub and the diagnostics endpoint are held to the same request rate as the upload endpoints.</summary>
+public sealed class RateLimitTests
+{
+    [Fact]
+    public async Task Hub_calls_and_diagnostics_past_the_rate_are_refused()
+    {
+        await using var service = await UploadService.StartAsync("--Limits:RequestsPerWindow=5", "--Limits:RateWindow=00:10:00");
+        using var client = service.CreateClient();
+        await using var watcher = await Watcher.ConnectAsync(service.BaseAddress);
+
+        var hubAnswers = new List<string>();
+        for (var call = 0; call < 6; call++)
+        {
+            var refused = await Assert.ThrowsAsync<HubException>(() => watcher.WatchAsync("no-such-upload"));
+            hubAnswers.Add(refused.Message);
+        }
+
+        var diagnostics = new List<HttpStatusCode>();
+        for (var call = 0; call < 6; call++)
+        {
+            using var response = await client.GetAsync("/api/diagnostics");
+            diagnostics.Add(response.StatusCode);
+        }
+
+        Assert.Contains("No upload", hubAnswers[0]);
+        Assert.Contains("Too many requests", hubAnswers[^1]);
+        Assert.Equal(HttpStatusCode.OK, diagnostics[0]);
+        Assert.Equal(HttpStatusCode.TooManyRequests, diagnostics[^1]);
+    }
+}
