@@ -40,8 +40,9 @@ public sealed partial class UploadGrain
         // The transfer starts with its first writer; the page shows how long it took from here.
         Upload.StartedAt ??= now;
         Upload.State = UploadState.Uploading;
+        var epoch = ++Upload.LeaseEpoch;
         await PersistAndPublishAsync();
-        return new LeaseGrant(lease.Id, null, Snapshot());
+        return new LeaseGrant(lease.Id, null, Snapshot(), epoch);
     }
 
     public async Task<UploadStatus> ReleaseLeaseAsync(Guid leaseId, long offset, CancellationToken cancellationToken = default)

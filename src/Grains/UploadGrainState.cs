@@ -28,6 +28,9 @@ public sealed class UploadGrainState
     /// <summary>When the upload reached its terminal state (completed, cancelled, failed, expired, deleted).</summary>
     [Id(16)] public DateTimeOffset? EndedAt { get; set; }
 
+    /// <summary>The number of the newest lease granted; persisted with the grant, so it only grows.</summary>
+    [Id(17)] public long LeaseEpoch { get; set; }
+
     /// <summary>A copy to keep as what storage holds; every member is immutable, so a shallow copy is whole.</summary>
     public UploadGrainState Copy() => (UploadGrainState)MemberwiseClone();
 }

@@ -75,6 +75,11 @@ public sealed class UploadService : IAsyncDisposable
             ready => ready, TimeSpan.FromSeconds(60), "the service to answer");
     }
 
+    /// <summary>SIGSTOP: the process stops dead, as one that hangs on a disk or loses the network would, until <see cref="ThawAsync"/>.</summary>
+    public Task FreezeAsync() => SignalAsync("STOP");
+
+    public Task ThawAsync() => SignalAsync("CONT");
+
     /// <summary>SIGKILL, as a crash would: nothing gets to flush or say goodbye.</summary>
     public Task KillAsync() => _process?.KillAsync() ?? Task.CompletedTask;
 
@@ -89,6 +94,12 @@ public sealed class UploadService : IAsyncDisposable
         {
             DataFolder.Delete(DataPath);
         }
+    }
+
+    private async Task SignalAsync(string signal)
+    {
+        await using var kill = ChildProcess.Start("kill", [$"-{signal}", Process.ProgramId.ToString()]);
+        await kill.Exited;
     }
 
     private static async Task<bool> IsReadyAsync(HttpClient client)

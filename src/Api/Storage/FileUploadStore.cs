@@ -36,17 +36,27 @@ public sealed class FileUploadStore(string folder, bool flushToDisk) : IUploadSt
         return Task.FromResult<long?>(file.Exists ? file.Length : null);
     }
 
-    public Task<Stream> OpenAppendAsync(string uploadId, long offset, CancellationToken cancellationToken)
+    public Task<Stream> OpenAppendAsync(string uploadId, long offset, long epoch, CancellationToken cancellationToken)
     {
+        var fence = new WriterFence(FenceOf(uploadId), epoch);
         var handle = File.OpenHandle(PathOf(uploadId), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        RandomAccess.SetLength(handle, offset);
-        return Task.FromResult<Stream>(new WriteBehindFileStream(handle, offset, flushToDisk));
+        try
+        {
+            fence.Claim(() => RandomAccess.SetLength(handle, offset));
+        }
+        catch
+        {
+            handle.Dispose();
+            throw;
+        }
+
+        return Task.FromResult<Stream>(new WriteBehindFileStream(handle, offset, flushToDisk, fence));
     }
 
-    public Task TruncateAsync(string uploadId, long length, CancellationToken cancellationToken)
+    public Task TruncateAsync(string uploadId, long length, long epoch, CancellationToken cancellationToken)
     {
         using var stream = new FileStream(PathOf(uploadId), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-        stream.SetLength(length);
+        new WriterFence(FenceOf(uploadId), epoch).Guard(() => stream.SetLength(length));
         return Task.CompletedTask;
     }
 
@@ -56,9 +66,12 @@ public sealed class FileUploadStore(string folder, bool flushToDisk) : IUploadSt
     public Task DeleteAsync(string uploadId, CancellationToken cancellationToken)
     {
         File.Delete(PathOf(uploadId));
+        WriterFence.Remove(FenceOf(uploadId));
         return Task.CompletedTask;
     }
 
     // Callers pass only ids the API generated and validated (UploadId.IsValid), never client text.
     private string PathOf(string uploadId) => Path.Combine(folder, uploadId);
+
+    private string FenceOf(string uploadId) => PathOf(uploadId) + ".epoch";
 }

@@ -12,13 +12,15 @@ public interface IUploadStore
     Task<long?> GetLengthAsync(string uploadId, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Opens the upload for writing at <paramref name="offset"/>, dropping anything stored beyond it
-    /// (bytes a crashed or rejected writer left behind that were never committed).
+    /// Opens the upload for writing at <paramref name="offset"/> under lease <paramref name="epoch"/>,
+    /// dropping anything stored beyond it (bytes a crashed or rejected writer left behind that were
+    /// never committed). From then on, writes and truncates of older epochs are refused with
+    /// <see cref="StaleWriterException"/>, and so are this stream's once a newer epoch opened the upload.
     /// </summary>
-    Task<Stream> OpenAppendAsync(string uploadId, long offset, CancellationToken cancellationToken);
+    Task<Stream> OpenAppendAsync(string uploadId, long offset, long epoch, CancellationToken cancellationToken);
 
-    /// <summary>Cuts stored bytes back to <paramref name="length"/>, discarding a rejected chunk.</summary>
-    Task TruncateAsync(string uploadId, long length, CancellationToken cancellationToken);
+    /// <summary>Cuts stored bytes back to <paramref name="length"/>, discarding a rejected chunk; refused for a stale epoch.</summary>
+    Task TruncateAsync(string uploadId, long length, long epoch, CancellationToken cancellationToken);
 
     Task<Stream> OpenReadAsync(string uploadId, CancellationToken cancellationToken);
 

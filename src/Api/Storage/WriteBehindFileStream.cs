@@ -9,7 +9,8 @@ namespace OrleansUploads.Api.Storage;
 /// returns only when every byte written so far has been handed to the file system and, with
 /// <paramref name="flushToDisk"/>, is on the disk itself (fsync), so it survives a power loss too.
 /// </summary>
-internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, bool flushToDisk) : Stream
+/// <remarks>Every block goes to disk through <paramref name="fence"/>, so a writer that lost its lease writes nothing.</remarks>
+internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, bool flushToDisk, WriterFence fence) : Stream
 {
     private const int BlockSize = 1 << 20;
     private byte[] _filling = ArrayPool<byte>.Shared.Rent(BlockSize);
@@ -101,7 +102,8 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
         }
 
         var block = _filling.AsMemory(0, _filled);
-        _writing = RandomAccess.WriteAsync(file, block, _position).AsTask();
+        var at = _position;
+        _writing = Task.Run(() => fence.Guard(() => RandomAccess.Write(file, block.Span, at)));
         _position += _filled;
         _unsynced = true;
         (_filling, _spare) = (_spare, _filling);

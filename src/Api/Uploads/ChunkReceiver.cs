@@ -61,6 +61,12 @@ public sealed class ChunkReceiver(
         catch (Exception exception)
         {
             var kept = write is not null ? await write.AbandonAsync() : await ReleaseUntouchedAsync(grain, grant);
+            if (exception is StaleWriterException)
+            {
+                // Its lease was taken while it could not hear: the newer writer's bytes stand.
+                return new ChunkOutcome(ChunkResult.Superseded, kept ?? grant.Status);
+            }
+
             if (StorageFailure.IsFull(exception) || StorageFailure.IsUnavailable(exception))
             {
                 logger.LogWarning("Storage failed for upload {UploadId}; kept {Offset} bytes: {Error}", request.UploadId, kept?.BytesReceived, exception.Message);

@@ -15,6 +15,7 @@ internal sealed class ChunkWrite : IAsyncDisposable
 {
     private readonly IUploadGrain _grain;
     private readonly Guid _leaseId;
+    private readonly long _epoch;
     private readonly UploadStatus _status;
     private readonly ChunkRequest _request;
     private readonly IUploadStore _store;
@@ -26,11 +27,12 @@ internal sealed class ChunkWrite : IAsyncDisposable
     private readonly IncrementalHash? _fileHash;
     private long _position;
 
-    private ChunkWrite(IUploadGrain grain, Guid leaseId, UploadStatus status, ChunkRequest request, IUploadStore store, Stream file, UploadCounters counters, TimeSpan reportInterval)
+    private ChunkWrite(IUploadGrain grain, LeaseGrant grant, ChunkRequest request, IUploadStore store, Stream file, UploadCounters counters, TimeSpan reportInterval)
     {
-        (_grain, _leaseId, _status, _request, _store, _file, _counters, _reportInterval) = (grain, leaseId, status, request, store, file, counters, reportInterval);
-        _position = status.BytesReceived;
-        _progress = new ProgressReporter(grain, leaseId, file, _position, reportInterval, counters);
+        (_grain, _leaseId, _epoch, _status) = (grain, grant.LeaseId!.Value, grant.Epoch, grant.Status!);
+        (_request, _store, _file, _counters, _reportInterval) = (request, store, file, counters, reportInterval);
+        _position = _status.BytesReceived;
+        _progress = new ProgressReporter(grain, _leaseId, file, _position, reportInterval, counters);
         _chunkHash = request.Checksum?.StartHash();
         // A body that starts at the beginning is hashed as it passes, so completing it needs no re-read.
         _fileHash = _position == 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
@@ -41,8 +43,8 @@ internal sealed class ChunkWrite : IAsyncDisposable
         IUploadGrain grain, LeaseGrant grant, ChunkRequest request, IUploadStore store, UploadCounters counters, TimeSpan reportInterval)
     {
         var status = grant.Status!;
-        var file = await store.OpenAppendAsync(request.UploadId, status.BytesReceived, CancellationToken.None);
-        return new ChunkWrite(grain, grant.LeaseId!.Value, status, request, store, file, counters, reportInterval);
+        var file = await store.OpenAppendAsync(request.UploadId, status.BytesReceived, grant.Epoch, CancellationToken.None);
+        return new ChunkWrite(grain, grant, request, store, file, counters, reportInterval);
     }
 
     /// <summary>Copies the body into storage until it ends, overflows, or the grain or the client stops it.</summary>
@@ -183,7 +185,7 @@ internal sealed class ChunkWrite : IAsyncDisposable
     /// <summary>Drops this request's bytes past what was already committed.</summary>
     private async Task<ChunkOutcome> DiscardAsync(ChunkResult result)
     {
-        await _store.TruncateAsync(_request.UploadId, _progress.Reported, CancellationToken.None);
+        await _store.TruncateAsync(_request.UploadId, _progress.Reported, _epoch, CancellationToken.None);
         return new ChunkOutcome(result, await _grain.ReleaseLeaseAsync(_leaseId, _progress.Reported, CancellationToken.None));
     }
 

@@ -32,6 +32,13 @@ public sealed class StalledPatch : IAsyncDisposable
         return patch;
     }
 
+    /// <summary>Sends more of the body.</summary>
+    public async Task SendAsync(ReadOnlyMemory<byte> part)
+    {
+        await _stream.WriteAsync(part);
+        await _stream.FlushAsync();
+    }
+
     /// <summary>The status code the server answers with, while the body is still unsent.</summary>
     public async Task<int> StatusCodeAsync(TimeSpan timeout)
     {
