@@ -86,7 +86,7 @@ export class UploadCard {
   /** Shows the buttons that make sense in the current state; actions given once are kept. */
   controls(actions = {}) {
     this.actions = { ...this.actions, ...actions };
-    const { pause, resume, retry, cancel, canPause } = this.actions;
+    const { pause, resume, retry, cancel, dismiss, canPause } = this.actions;
     const state = this.element.dataset.state;
     const show = (selector, visible, action) => {
       const button = this.part(selector);
@@ -97,6 +97,7 @@ export class UploadCard {
     show('.resume', canPause && state === 'paused', resume);
     show('.retry', state === 'error', retry);
     show('.cancel', Boolean(this.id) && !this.finished, cancel);
+    show('.dismiss', this.finished || state === 'cancelled', dismiss);
     const download = this.part('.download');
     download.hidden = state !== 'completed';
     if (state === 'completed') download.href = `/api/uploads/${encodeURIComponent(this.id)}/content`;

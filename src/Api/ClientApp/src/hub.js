@@ -2,6 +2,7 @@
 // and reports its own state for the connection indicator.
 import * as signalR from '@microsoft/signalr';
 import { accessToken } from './access.js';
+import { cancelUpload } from './api.js';
 
 const events = ['UploadProgress', 'UploadCompleted', 'UploadCancelled', 'UploadDeleted', 'UploadFailed'];
 
@@ -15,13 +16,7 @@ export function createHub({ onStatus, onConnectionState }) {
 
   for (const name of events) connection.on(name, onStatus);
   connection.onreconnecting(() => onConnectionState('reconnecting'));
-  connection.onreconnected(async () => {
-    onConnectionState('connected');
-    // A new connection has no groups: watch again, and take the snapshot for what was missed.
-    for (const id of watched) {
-      try { onStatus(await connection.invoke('Watch', id)); } catch { /* gone meanwhile */ }
-    }
-  });
+  connection.onreconnected(() => { onConnectionState('connected'); rewatch(); });
   connection.onclose(() => { onConnectionState('disconnected'); setTimeout(start, 5000); });
 
   const started = start();
@@ -30,9 +25,22 @@ export function createHub({ onStatus, onConnectionState }) {
     try {
       await connection.start();
       onConnectionState('connected');
+      rewatch();
     } catch {
       onConnectionState('disconnected');
       setTimeout(start, 5000);
+    }
+  }
+
+  /** A new connection has no groups: watch everything again (also what failed to watch while the
+   * hub was away), and take each snapshot for what was missed. */
+  async function rewatch() {
+    for (const id of watched) {
+      try {
+        onStatus(await connection.invoke('Watch', id));
+      } catch (failure) {
+        if (/No upload/.test(failure?.message)) watched.delete(id);
+      }
     }
   }
 
@@ -42,19 +50,25 @@ export function createHub({ onStatus, onConnectionState }) {
   }
 
   return {
+    /** Watches now, or as soon as the hub is back: an id is remembered unless the server has no such upload. */
     async watch(id) {
-      await ready();
-      const status = await connection.invoke('Watch', id);
       watched.add(id);
-      return status;
+      try {
+        await ready();
+        return await connection.invoke('Watch', id);
+      } catch (failure) {
+        if (/No upload/.test(failure?.message)) watched.delete(id);
+        throw failure;
+      }
     },
     async unwatch(id) {
       watched.delete(id);
       if (connection.state === signalR.HubConnectionState.Connected) await connection.invoke('Unwatch', id);
     },
+    /** Cancels through the hub, or through the REST API while the hub is away. */
     async cancel(id) {
-      await ready();
-      return connection.invoke('Cancel', id);
+      if (connection.state === signalR.HubConnectionState.Connected) return connection.invoke('Cancel', id);
+      return cancelUpload(id);
     },
   };
 }

@@ -5,7 +5,7 @@ import { createUploader } from './uploader.js';
 import { UploadCard } from './card.js';
 import { bytes, duration } from './format.js';
 import { isTerminal } from './states.js';
-import { authorization } from './access.js';
+import { activeUploads, statusOf } from './api.js';
 
 const list = document.getElementById('cards');
 const cards = new Map();
@@ -24,7 +24,16 @@ const hub = createHub({
     connection.textContent = connectionText[state];
   },
 });
-const uploader = createUploader({ list, hub, cards });
+/** A finished card the person dismissed: gone from the page, and no longer watched. */
+function forget(card) {
+  card.element.remove();
+  if (card.id) {
+    cards.delete(card.id);
+    hub.unwatch(card.id).catch(() => { /* the connection's end unwatches it anyway */ });
+  }
+}
+
+const uploader = createUploader({ list, hub, cards, forget });
 
 function addFiles(files) {
   for (const file of files) uploader.add(file);
@@ -59,9 +68,11 @@ async function watchById(id) {
     const card = new UploadCard(list, status.fileName ?? id, status.totalBytes);
     cards.set(id, card);
     card.apply(status);
-    card.controls({ cancel: async () => card.apply(await hub.cancel(id)) });
+    card.controls({ cancel: async () => card.apply(await hub.cancel(id)), dismiss: () => forget(card) });
   } catch (failure) {
-    error.textContent = /No upload/.test(failure?.message) ? `No upload has the id “${id}”.` : 'The server cannot be reached.';
+    const unknown = /No upload/.test(failure?.message);
+    if (!unknown) hub.unwatch(id).catch(() => {});
+    error.textContent = unknown ? `No upload has the id “${id}”.` : 'The server cannot be reached.';
     error.hidden = false;
   }
 }
@@ -92,8 +103,7 @@ async function showResumable() {
   const previous = await tus.defaultOptions.urlStorage.findAllUploads();
   const items = [];
   for (const upload of previous) {
-    const response = await fetch(upload.uploadUrl, { headers: { Accept: 'application/json', ...authorization() } }).catch(() => null);
-    const status = response?.ok ? await response.json() : null;
+    const status = await statusOf(upload.uploadUrl);
     if (!status || isTerminal(status.state)) continue;
     items.push(watchableItem(status, `${status.fileName ?? status.id}: ${bytes(status.bytesReceived)} of ${bytes(status.totalBytes)} stored. Choose the file again to resume.`));
   }
@@ -105,8 +115,7 @@ async function showResumable() {
 async function refreshActive() {
   const target = document.getElementById('active-list');
   try {
-    const response = await fetch('/api/uploads?state=active', { headers: authorization() });
-    const active = response.ok ? await response.json() : [];
+    const active = await activeUploads();
     // Uploads that were created but never sent a byte are listed after the others, with their age:
     // they are waiting for their client (or for expiry), not moving.
     const moving = active.filter((status) => status.state !== 'created');

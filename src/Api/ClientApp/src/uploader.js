@@ -6,13 +6,15 @@ import { authorization } from './access.js';
 
 const concurrency = 3;
 
-export function createUploader({ list, hub, cards }) {
+export function createUploader({ list, hub, cards, forget }) {
   const queue = [];
   let running = 0;
 
   function add(file) {
     const job = { file, card: new UploadCard(list, file.name, file.size), upload: null, running: false, cancelled: false };
-    job.card.controls({ canPause: true, pause: () => pause(job), resume: () => enqueue(job, true), retry: () => retry(job), cancel: () => cancel(job) });
+    job.card.controls({
+      canPause: true, pause: () => pause(job), resume: () => enqueue(job, true), retry: () => retry(job), cancel: () => cancel(job), dismiss: () => forget(job.card),
+    });
     queue.push(job);
     pump();
     return job.card;
