@@ -18,20 +18,23 @@ public static class SingleUploadScenario
         await using var bare = await ServerProcess.StartBareEndpointAsync();
         await using var ours = await ServerProcess.StartServiceAsync();
         await using var untracked = await ServerProcess.StartServiceAsync("--Uploads:ReportInterval=01:00:00");
+        await using var unflushed = await ServerProcess.StartServiceAsync("--Storage:FlushToDisk=false");
         await using var tusNode = await ServerProcess.StartTusNodeServerAsync();
         using var client = NewClient();
         var size = settings.LargeBytes;
         var oursEndpoint = new Uri(ours.BaseAddress, "/api/uploads");
         var untrackedEndpoint = new Uri(untracked.BaseAddress, "/api/uploads");
+        var unflushedEndpoint = new Uri(unflushed.BaseAddress, "/api/uploads");
         var tusNodeEndpoint = new Uri(tusNode.BaseAddress, "/files");
 
         // Warm up every server (JIT, first activations) before anything is timed.
         await PostAsync(client, bare.BaseAddress, 16 << 20);
         await TusUploadAsync(client, oursEndpoint, 16 << 20);
         await TusUploadAsync(client, untrackedEndpoint, 16 << 20);
+        await TusUploadAsync(client, unflushedEndpoint, 16 << 20);
         await TusUploadAsync(client, tusNodeEndpoint, 16 << 20);
 
-        List<double> bareRates = [], oursRates = [], untrackedRates = [], tusNodeRates = [], reportsPerSecond = [];
+        List<double> bareRates = [], oursRates = [], untrackedRates = [], unflushedRates = [], tusNodeRates = [], reportsPerSecond = [];
         var measurements = new (ServerProcess Server, Func<Task> Upload, List<double> Rates)[]
         {
             (bare, () => PostAsync(client, bare.BaseAddress, size), bareRates),
@@ -42,6 +45,7 @@ public static class SingleUploadScenario
                 reportsPerSecond.Add((await ReportsAsync(client, ours) - reportsBefore) / time.TotalSeconds);
             }, oursRates),
             (untracked, () => TusUploadAsync(client, untrackedEndpoint, size), untrackedRates),
+            (unflushed, () => TusUploadAsync(client, unflushedEndpoint, size), unflushedRates),
             (tusNode, () => TusUploadAsync(client, tusNodeEndpoint, size), tusNodeRates),
         };
         for (var round = 0; round < settings.Repetitions; round++)
@@ -71,6 +75,8 @@ public static class SingleUploadScenario
         report.Add(new(grains, "grain calls per second per upload while sending", Number(Median(reportsPerSecond), "/s")));
         var tracked = Median(oursRates) / Median(untrackedRates);
         report.Add(new(grains, "throughput with tracking / with reporting off", Ratio(tracked), ">= 0.95", tracked >= 0.95));
+        var flushed = Median(oursRates) / Median(unflushedRates);
+        report.Add(new(grains, "throughput with fsync before each report / with Storage:FlushToDisk=false", Ratio(flushed), ">= 0.90", flushed >= 0.90));
     }
 
     /// <summary>(c) tus-js-client under Node sending the same file to both tus servers.</summary>
