@@ -8,6 +8,7 @@ namespace OrleansUploads.Abstractions;
 /// The lease's number, higher for every newer writer of this upload. Storage refuses writes that carry
 /// an older one, so a writer that lost its lease without noticing cannot overwrite its successor.
 /// </param>
+/// <remarks>Positional and numbered like every record that crosses grain calls; the likeness to its siblings is the Orleans serializer's form.</remarks>
 [GenerateSerializer, Immutable]
 public sealed record LeaseGrant(
     [property: Id(0)] Guid? LeaseId,

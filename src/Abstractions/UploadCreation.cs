@@ -7,6 +7,7 @@ namespace OrleansUploads.Abstractions;
 /// Whom the limit on unfinished uploads counts this one against: the owner, or without authentication
 /// (where everyone is one owner) the client's address. Null means the owner.
 /// </param>
+/// <remarks>Positional and numbered like every record that crosses grain calls; the likeness to its siblings is the Orleans serializer's form.</remarks>
 [GenerateSerializer, Immutable]
 public sealed record UploadCreation(
     [property: Id(0)] long? TotalBytes,

@@ -4,6 +4,10 @@ namespace OrleansUploads.Abstractions;
 /// Everything a client may know about one upload. The status query, the tus HEAD and every
 /// progress event carry this same record, so all of them agree on the figures.
 /// </summary>
+/// <param name="Sequence">
+/// Grows with every stored change of the upload, so a client that gets a status twice (an event and
+/// a re-read after a reconnect) keeps the newer one and drops the duplicate.
+/// </param>
 [GenerateSerializer, Immutable]
 public sealed record UploadStatus(
     [property: Id(0)] string Id,
@@ -22,7 +26,8 @@ public sealed record UploadStatus(
     [property: Id(13)] string? Error,
     [property: Id(14)] string Owner,
     [property: Id(15)] string? Metadata,
-    [property: Id(16)] DateTimeOffset? ExpiresAt)
+    [property: Id(16)] DateTimeOffset? ExpiresAt,
+    [property: Id(17)] long Sequence = 0)
 {
     /// <summary>Share of the declared size that is committed; null while the size is not known yet.</summary>
     public double? Percentage => TotalBytes switch

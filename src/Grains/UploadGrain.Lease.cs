@@ -41,7 +41,17 @@ public sealed partial class UploadGrain
         Upload.StartedAt ??= now;
         Upload.State = UploadState.Uploading;
         var epoch = ++Upload.LeaseEpoch;
-        await PersistAndPublishAsync();
+        try
+        {
+            await PersistAndPublishAsync();
+        }
+        catch (Exception)
+        {
+            // Not granted after all: the lease must not stay behind with no writer holding it.
+            EndLease(lease);
+            throw;
+        }
+
         return new LeaseGrant(lease.Id, null, Snapshot(), epoch);
     }
 
@@ -121,6 +131,11 @@ public sealed partial class UploadGrain
         if (_lease == lease)
         {
             _lease = null;
+            // With no writer, nothing is being uploaded (a failed write may have left the state so).
+            if (Upload.State == UploadState.Uploading)
+            {
+                Upload.State = UploadState.Paused;
+            }
         }
 
         if (stop is { } reason)

@@ -82,15 +82,24 @@ public sealed partial class UploadGrain
 
     private async Task WriteAfterAsync(Task previous)
     {
+        // Runs synchronously up to its first await, so this is as the caller made its change.
+        var queuedBehind = !previous.IsCompleted;
         try
         {
             await previous;
         }
+        catch (Exception exception) when (queuedBehind)
+        {
+            // The earlier write failed and memory went back to what is stored, undoing this caller's
+            // change too: it must not believe it stored.
+            throw new InvalidOperationException("An earlier write of this upload failed; this change was not stored.", exception);
+        }
         catch (Exception)
         {
-            // The earlier write's caller saw its failure; this write carries the newer state anyway.
+            // It failed before this change was made: memory was already back to what is stored.
         }
 
+        Upload.Version = _durable.Version + 1;
         var writing = Upload.Copy();
         try
         {
@@ -100,9 +109,13 @@ public sealed partial class UploadGrain
         catch (Exception exception)
         {
             // Memory must not stay ahead of storage (every resume would then be refused): go back to
-            // what is stored. A store that changed underneath is read afresh by the next activation.
+            // what is stored. Lease numbers never go back, so no two writers ever share one. A writer
+            // that lost its lease leaves no upload 'uploading'. A store that changed underneath is read
+            // afresh by the next activation.
             logger.LogWarning(exception, "Storing upload {UploadId} failed; going back to what is stored", UploadId);
+            var epoch = Upload.LeaseEpoch;
             state.State = _durable.Copy();
+            Upload.LeaseEpoch = Math.Max(epoch, Upload.LeaseEpoch);
             _storedOffset = Math.Min(_storedOffset, _durable.BytesReceived);
             if (exception is InconsistentStateException)
             {
@@ -122,6 +135,6 @@ public sealed partial class UploadGrain
             UploadId, shown.FileName, shown.ContentType, shown.State,
             shown.BytesReceived, shown.TotalBytes, Math.Round(speed), eta,
             shown.CreatedAt, shown.StartedAt, shown.LastByteAt, shown.CompletedAt,
-            shown.Sha256, shown.Error, shown.Owner, shown.Metadata, shown.State.IsTerminal() ? null : shown.ExpiresAt);
+            shown.Sha256, shown.Error, shown.Owner, shown.Metadata, shown.State.IsTerminal() ? null : shown.ExpiresAt, shown.Version);
     }
 }

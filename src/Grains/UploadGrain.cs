@@ -52,7 +52,9 @@ public sealed partial class UploadGrain(
             await QueueAsync(UploadQueues.Completing);
         }
 
-        await ExpireIfOverdueAsync();
+        // Expiring calls the owner's catalog, which may be the very grain that woke this one up (to ask
+        // its status while reconciling): so expire right after activating, not during it.
+        this.RegisterGrainTimer(_ => ExpireIfOverdueAsync(), new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
     }
 
     public async Task<UploadStatus> CreateAsync(UploadCreation creation, CancellationToken cancellationToken = default)

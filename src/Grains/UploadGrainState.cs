@@ -31,6 +31,9 @@ public sealed class UploadGrainState
     /// <summary>The number of the newest lease granted; persisted with the grant, so it only grows.</summary>
     [Id(17)] public long LeaseEpoch { get; set; }
 
+    /// <summary>How many times this state was stored: the <see cref="UploadStatus.Sequence"/> of what it shows.</summary>
+    [Id(18)] public long Version { get; set; }
+
     /// <summary>A copy to keep as what storage holds; every member is immutable, so a shallow copy is whole.</summary>
     public UploadGrainState Copy() => (UploadGrainState)MemberwiseClone();
 }

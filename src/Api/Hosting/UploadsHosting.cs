@@ -44,10 +44,11 @@ public static class UploadsHosting
         services.AddHostedService<UploadQueueSweeper>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProgressRelay>();
+        services.AddHostedService<RelayHealer>();
         services.AddSignalR().AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
         services.AddUploadCors(configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions());
         services.AddProblemDetails();
-        services.AddExceptionHandler<ClusterUnavailableHandler>();
+        services.AddExceptionHandler<UnavailableHandler>();
         services.ConfigureHttpJsonOptions(json => UseUploadJson(json.SerializerOptions));
         return builder;
     }

@@ -7,7 +7,9 @@ namespace OrleansUploads.Api.Progress;
 /// <summary>
 /// Relays an upload's Orleans stream to the SignalR group of the connections here that watch it.
 /// One stream subscription per watched upload, taken by the first watcher and dropped with the last,
-/// so an API instance only listens to uploads someone here is looking at.
+/// so an API instance only listens to uploads someone here is looking at. A stream that errs or goes
+/// quiet while its upload should be moving is not trusted: <see cref="HealAsync"/> reads the grain's
+/// status, sends what the watchers missed and subscribes again, so no watcher waits on a dead stream.
 /// </summary>
 public sealed class ProgressRelay(IClusterClient cluster, IHubContext<UploadHub, IUploadClient> hub, ILogger<ProgressRelay> logger)
 {
@@ -45,10 +47,11 @@ public sealed class ProgressRelay(IClusterClient cluster, IHubContext<UploadHub,
             await hub.Groups.AddToGroupAsync(connectionId, Group(uploadId));
             if (!_watched.TryGetValue(uploadId, out var watched))
             {
-                var subscription = await Stream(uploadId).SubscribeAsync((status, _) => RelayAsync(status));
+                watched = new WatchedUpload(uploadId);
+                watched.Subscription = await SubscribeAsync(watched);
                 lock (_watched)
                 {
-                    _watched[uploadId] = watched = new WatchedUpload(subscription);
+                    _watched[uploadId] = watched;
                 }
             }
 
@@ -106,11 +109,97 @@ public sealed class ProgressRelay(IClusterClient cluster, IHubContext<UploadHub,
                 _watched.Remove(uploadId);
             }
 
-            await watched.Subscription.UnsubscribeAsync();
+            await UnsubscribeQuietlyAsync(watched.Subscription);
         }
     }
 
-    private Task RelayAsync(UploadStatus status)
+    /// <summary>
+    /// For every watched upload whose stream may have stopped delivering: reads the grain's status,
+    /// relays it when the watchers have not seen it, and subscribes again when events were lost.
+    /// </summary>
+    public async Task HealAsync(TimeSpan uploadingSilence, TimeSpan idleSilence, CancellationToken cancellationToken)
+    {
+        WatchedUpload[] suspects;
+        lock (_watched)
+        {
+            suspects = [.. _watched.Values.Where(w => w.MayBeLost(uploadingSilence, idleSilence))];
+        }
+
+        foreach (var watched in suspects)
+        {
+            try
+            {
+                await HealAsync(watched, cancellationToken);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                logger.LogDebug(exception, "Could not heal the relay of upload {UploadId}; trying again", watched.UploadId);
+            }
+        }
+    }
+
+    private async Task HealAsync(WatchedUpload watched, CancellationToken cancellationToken)
+    {
+        if (await cluster.GetGrain<IUploadGrain>(watched.UploadId).PeekAsync(cancellationToken) is not { } status)
+        {
+            return;
+        }
+
+        var missed = watched.Accept(status);
+        if (missed)
+        {
+            await SendAsync(status);
+        }
+
+        if (!missed && !watched.Broken)
+        {
+            return;
+        }
+
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (_watched.GetValueOrDefault(watched.UploadId) == watched)
+            {
+                logger.LogInformation("Resubscribing to upload {UploadId}: its stream lost events", watched.UploadId);
+                var stale = watched.Subscription;
+                watched.Subscription = await SubscribeAsync(watched);
+                watched.Broken = false;
+                await UnsubscribeQuietlyAsync(stale);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private Task<StreamSubscriptionHandle<UploadStatus>> SubscribeAsync(WatchedUpload watched) =>
+        Stream(watched.UploadId).SubscribeAsync(
+            (status, _) => watched.Accept(status) ? SendAsync(status) : Task.CompletedTask,
+            exception =>
+            {
+                logger.LogWarning(exception, "The stream of upload {UploadId} failed", watched.UploadId);
+                watched.Broken = true;
+                return Task.CompletedTask;
+            });
+
+    private static async Task UnsubscribeQuietlyAsync(StreamSubscriptionHandle<UploadStatus>? subscription)
+    {
+        try
+        {
+            if (subscription is not null)
+            {
+                await subscription.UnsubscribeAsync();
+            }
+        }
+        catch (Exception)
+        {
+            // A subscription that broke with its silo may not be reachable to drop; it delivers nothing anyway.
+        }
+    }
+
+    private Task SendAsync(UploadStatus status)
     {
         var group = hub.Clients.Group(Group(status.Id));
         logger.LogTrace("Relaying {State} of upload {UploadId} at {Bytes}", status.State, status.Id, status.BytesReceived);
@@ -128,9 +217,4 @@ public sealed class ProgressRelay(IClusterClient cluster, IHubContext<UploadHub,
         cluster.GetStreamProvider(UploadStreams.Provider).GetStream<UploadStatus>(StreamId.Create(UploadStreams.Namespace, uploadId));
 
     private static string Group(string uploadId) => "upload:" + uploadId;
-
-    private sealed record WatchedUpload(StreamSubscriptionHandle<UploadStatus> Subscription)
-    {
-        public HashSet<string> Watchers { get; } = [];
-    }
 }

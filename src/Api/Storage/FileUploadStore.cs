@@ -6,16 +6,28 @@ namespace OrleansUploads.Api.Storage;
 /// without it the folder is not the store (a volume not mounted, a wrong data path) and nothing is concluded.
 /// </summary>
 /// <param name="flushToDisk">Flushes reach the disk itself (fsync), not only the file system's cache.</param>
-public sealed class FileUploadStore(string folder, bool flushToDisk) : IUploadStore
+public sealed class FileUploadStore : IUploadStore
 {
     private const string MarkerName = ".orleans-uploads-store";
+    private readonly string _folder;
+    private readonly bool _flushToDisk;
 
-    public Task CreateAsync(string uploadId, CancellationToken cancellationToken)
+    /// <summary>Makes the folder, and marks it, only when it does not exist yet: at start-up, never while serving.</summary>
+    public FileUploadStore(string folder, bool flushToDisk)
     {
+        (_folder, _flushToDisk) = (folder, flushToDisk);
         if (!Directory.Exists(folder))
         {
             Directory.CreateDirectory(folder);
             File.WriteAllText(Path.Combine(folder, MarkerName), "Upload bytes of OrleansUploads; this file marks the folder as the store.\n");
+        }
+    }
+
+    public Task CreateAsync(string uploadId, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_folder))
+        {
+            throw new StorageUnavailableException($"The upload store {_folder} is missing; is its volume mounted?");
         }
 
         using (new FileStream(PathOf(uploadId), FileMode.CreateNew, FileAccess.Write))
@@ -28,9 +40,9 @@ public sealed class FileUploadStore(string folder, bool flushToDisk) : IUploadSt
     public Task<long?> GetLengthAsync(string uploadId, CancellationToken cancellationToken)
     {
         var file = new FileInfo(PathOf(uploadId));
-        if (!file.Exists && !File.Exists(Path.Combine(folder, MarkerName)))
+        if (!file.Exists && !File.Exists(Path.Combine(_folder, MarkerName)))
         {
-            throw new StorageUnavailableException($"The upload store {folder} is missing or not marked as the store; is its volume mounted?");
+            throw new StorageUnavailableException($"The upload store {_folder} is missing or not marked as the store; is its volume mounted?");
         }
 
         return Task.FromResult<long?>(file.Exists ? file.Length : null);
@@ -50,7 +62,7 @@ public sealed class FileUploadStore(string folder, bool flushToDisk) : IUploadSt
             throw;
         }
 
-        return Task.FromResult<Stream>(new WriteBehindFileStream(handle, offset, flushToDisk, fence));
+        return Task.FromResult<Stream>(new WriteBehindFileStream(handle, offset, _flushToDisk, fence));
     }
 
     public Task TruncateAsync(string uploadId, long length, long epoch, CancellationToken cancellationToken)
@@ -71,7 +83,7 @@ public sealed class FileUploadStore(string folder, bool flushToDisk) : IUploadSt
     }
 
     // Callers pass only ids the API generated and validated (UploadId.IsValid), never client text.
-    private string PathOf(string uploadId) => Path.Combine(folder, uploadId);
+    private string PathOf(string uploadId) => Path.Combine(_folder, uploadId);
 
     private string FenceOf(string uploadId) => PathOf(uploadId) + ".epoch";
 }

@@ -14,6 +14,9 @@ internal sealed class WriterFence(string path, long epoch)
 {
     private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(10);
 
+    // EWOULDBLOCK: .NET's advisory lock on the file is held by another writer. Other errors are not waited out.
+    private const int LockHeld = 11;
+
     /// <summary>Makes this writer the newest (a newer one already there refuses it), then acts.</summary>
     public void Claim(Action act) => Guard(act, claim: true);
 
@@ -50,7 +53,7 @@ internal sealed class WriterFence(string path, long epoch)
             {
                 return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException) when (Stopwatch.GetElapsedTime(started) < LockPatience)
+            catch (IOException exception) when (exception.HResult == LockHeld && Stopwatch.GetElapsedTime(started) < LockPatience)
             {
                 // Another writer holds the lock for one block's write: a moment's wait.
                 Thread.Sleep(1);

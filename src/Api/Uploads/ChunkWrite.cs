@@ -151,9 +151,10 @@ internal sealed class ChunkWrite : IAsyncDisposable
         {
             await _file.DisposeAsync();
         }
-        catch (IOException)
+        catch (Exception)
         {
-            // A full disk fails the last flush again; the request already answered with what was kept.
+            // The last flush fails again as it did before (a full disk, a newer writer's fence); the
+            // request has already settled on what was kept.
         }
 
         _chunkHash?.Dispose();
@@ -195,7 +196,11 @@ internal sealed class ChunkWrite : IAsyncDisposable
             ? Convert.ToHexStringLower(_fileHash.GetHashAndReset())
             : await _store.Sha256Async(_request.UploadId, CancellationToken.None);
         var completed = await _grain.CompleteAsync(_leaseId, _position, sha256, CancellationToken.None);
-        return new ChunkOutcome(completed.State == UploadState.Completed ? ChunkResult.Completed : ChunkResult.Finished, completed);
+        // Not completed by this writer: the upload ended otherwise, or the lease was no longer its own.
+        var result = completed.State == UploadState.Completed ? ChunkResult.Completed
+            : completed.State.IsTerminal() ? ChunkResult.Finished
+            : ChunkResult.Superseded;
+        return new ChunkOutcome(result, completed);
     }
 
     private void WakeIfUnreported()

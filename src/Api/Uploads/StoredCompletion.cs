@@ -10,17 +10,19 @@ namespace OrleansUploads.Api.Uploads;
 /// </summary>
 public sealed class StoredCompletion(IUploadStore store)
 {
+    /// <remarks>Whether a writer still holds the lease (and will complete it itself) is the grain's call.</remarks>
     public async Task<UploadStatus> CompleteIfAllStoredAsync(IUploadGrain grain, UploadStatus status)
     {
-        if (status.State.IsTerminal() || status.State == UploadState.Uploading || status.TotalBytes != status.BytesReceived)
+        if (status.State.IsTerminal() || status.TotalBytes != status.BytesReceived)
         {
             return status;
         }
 
-        // Storage that holds less than was committed is not completed: the next write finds the hole.
-        if (await store.GetLengthAsync(status.Id, CancellationToken.None) != status.TotalBytes)
+        // Storage that certainly holds less than was committed can never be completed: no client will
+        // send those bytes again, since it was told they are stored.
+        if (await store.GetLengthAsync(status.Id, CancellationToken.None) is not { } stored || stored < status.BytesReceived)
         {
-            return status;
+            return await grain.FailAsync($"Stored data was lost: {status.BytesReceived} bytes were committed but storage holds fewer.");
         }
 
         return await grain.CompleteStoredAsync(await store.Sha256Async(status.Id, CancellationToken.None));

@@ -14,6 +14,15 @@ public sealed class UploadApiOptions
     /// </summary>
     public TimeSpan ReportInterval { get; set; } = TimeSpan.FromMilliseconds(40);
 
+    /// <summary>
+    /// A watched upload that is receiving bytes but whose stream has been silent this long has its
+    /// status read from the grain and its stream subscribed again (see <c>ProgressRelay.HealAsync</c>).
+    /// </summary>
+    public TimeSpan RelaySilence { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>The same for a watched upload that is not receiving bytes, whose stream is quiet anyway.</summary>
+    public TimeSpan RelayIdleSilence { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How often stored bytes of expired, cancelled or failed uploads are looked for and deleted.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -68,4 +68,4 @@ public static class TusRequests
 public sealed record UploadStatusView(
     string Id, string? FileName, string? ContentType, string State, long BytesReceived, long? TotalBytes,
     double? Percentage, double BytesPerSecond, double? EtaSeconds, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt, string? Sha256, string? Error);
+    DateTimeOffset? CompletedAt, string? Sha256, string? Error, long Sequence = 0);

@@ -33,9 +33,12 @@ export class UploadCard {
     this.controls();
   }
 
-  /** A status from the server: the snapshot of Watch, or a hub event. Never steps back. */
+  /** A status from the server: the snapshot of Watch, a hub event or a REST answer. Never steps back. */
   apply(status) {
+    if (!status) return;
     const previous = this.status;
+    // The sequence grows with every stored change: an equal or lower one is a duplicate or overtaken.
+    if (previous && status.sequence <= previous.sequence) return;
     if (previous && !isTerminal(status.state) && (isTerminal(previous.state) || status.bytesReceived < previous.bytesReceived)) return;
     this.status = status;
     this.setId(status.id);

@@ -97,14 +97,19 @@ export function createUploader({ list, hub, cards, forget }) {
     job.cancelled = true;
     const index = queue.indexOf(job);
     if (index >= 0) queue.splice(index, 1);
-    if (job.card.id) {
-      // The grain stops the transfer wherever it runs; the card turns cancelled when the server says so.
-      job.card.apply(await hub.cancel(job.card.id));
-    } else {
-      job.card.setState('cancelled');
+    try {
+      if (job.card.id) {
+        // The grain stops the transfer wherever it runs; the card turns cancelled when the server says so.
+        job.card.apply(await hub.cancel(job.card.id));
+      } else {
+        job.card.setState('cancelled');
+      }
+    } catch (failure) {
+      job.card.showError(failure?.message ?? 'The server could not cancel the upload. Retry.');
+    } finally {
+      await job.upload?.abort();
+      stopped(job);
     }
-    await job.upload?.abort();
-    stopped(job);
   }
 
   function refresh(job) {

@@ -1,0 +1,44 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime.Messaging;
+using OrleansUploads.Api.Storage;
+
+namespace OrleansUploads.Api.Hosting;
+
+/// <summary>
+/// Turns what the cluster or the storage could not do into an answer a client retries: a grain call
+/// nobody answered (a silo crashed mid-call, no gateway reachable, the response timed out) or storage
+/// that could not be reached is 503 with <c>Retry-After</c>, a full or read-only disk is 507, and
+/// either is 423 for HEAD. Nothing stored was lost or changed.
+/// </summary>
+public sealed class UnavailableHandler(IProblemDetailsService problems, ILogger<UnavailableHandler> logger) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        var clusterFailed = exception is TimeoutException or OrleansMessageRejectionException or ConnectionFailedException;
+        if (!clusterFailed && exception is not IOException)
+        {
+            return false;
+        }
+
+        logger.LogWarning("{What} did not answer {Method} {Path}: {ErrorType}: {Error}", clusterFailed ? "The cluster" : "Storage",
+            context.Request.Method, context.Request.Path, exception.GetType().Name, exception.Message);
+        // tus clients take any HEAD answer but 2xx and 423 for a lost upload and start the file over
+        // under a new id; 423 (Locked) they retry, which is what a failover needs.
+        var status = HttpMethods.IsHead(context.Request.Method) ? StatusCodes.Status423Locked
+            : StorageFailure.IsFull(exception) ? StatusCodes.Status507InsufficientStorage
+            : StatusCodes.Status503ServiceUnavailable;
+        context.Response.StatusCode = status;
+        context.Response.Headers.RetryAfter = "1";
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails =
+            {
+                Status = status,
+                Detail = clusterFailed ? "The cluster did not answer in time; nothing stored was lost. Retry shortly."
+                    : "The server's storage could not be used just now; nothing stored was lost or changed. Retry shortly.",
+            },
+        });
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Options;
+using OrleansUploads.Api.Uploads;
+
+namespace OrleansUploads.Api.Progress;
+
+/// <summary>Looks every second for watched uploads whose stream may have stopped delivering, and heals their relay.</summary>
+public sealed class RelayHealer(ProgressRelay relay, IOptions<UploadApiOptions> options) : BackgroundService
+{
+    private static readonly TimeSpan Pace = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Pace);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            await relay.HealAsync(options.Value.RelaySilence, options.Value.RelayIdleSilence, stoppingToken);
+        }
+    }
+}
