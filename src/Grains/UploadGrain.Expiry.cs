@@ -34,6 +34,10 @@ public sealed partial class UploadGrain : IRemindable
         {
             await RetireIfDueAsync();
         }
+
+        // Ticks interleave (the grain is reentrant): one that found the work already begun by another
+        // returns only once that work is stored.
+        await WhenStoredAsync();
     }
 
     private async Task ExpireIfOverdueAsync()

@@ -126,6 +126,19 @@ public sealed partial class UploadGrain
         }
     }
 
+    /// <summary>Waits for the writes under way; their callers hear of any failure.</summary>
+    private async Task WhenStoredAsync()
+    {
+        try
+        {
+            await _persisting;
+        }
+        catch (Exception)
+        {
+            // The write's own caller was told; memory is back to what is stored.
+        }
+    }
+
     private UploadStatus Snapshot()
     {
         var shown = _durable;

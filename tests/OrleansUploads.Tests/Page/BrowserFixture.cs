@@ -57,9 +57,11 @@ public sealed class BrowserFixture : IAsyncLifetime
     /// <param name="service">Another service than the fixture's, for a test that needs other settings.</param>
     /// <param name="embedding">Script that runs before the page's own, as an embedding application's would.</param>
     /// <param name="prepare">Runs on the browser context before the page loads (routes, for example).</param>
-    public async Task<IPage> OpenAsync(string path = "/", UploadService? service = null, string? embedding = null, Func<IBrowserContext, Task>? prepare = null)
+    /// <param name="at">Where the page is served from when not a service's own address (a proxy in front of several).</param>
+    public async Task<IPage> OpenAsync(string path = "/", UploadService? service = null, string? embedding = null, Func<IBrowserContext, Task>? prepare = null, Uri? at = null)
     {
-        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = (service ?? Service).BaseAddress.ToString(), ViewportSize = new() { Width = 1100, Height = 900 } });
+        var address = at ?? (service ?? Service).BaseAddress;
+        var context = await Browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString(), ViewportSize = new() { Width = 1100, Height = 900 } });
         if (embedding is not null)
         {
             await context.AddInitScriptAsync(embedding);

@@ -79,7 +79,7 @@ public sealed class HubOutageTests(BrowserFixture fixture) : IDisposable
         return path;
     }
 
-    /// <summary>The page's line to the hub, which a test can cut (the socket closes, reconnects fail) and restore.</summary>
+    /// <summary>The page's line to the hub, which a test can cut (its socket closes, new ones are refused) and restore.</summary>
     private sealed class HubLine
     {
         private readonly List<IWebSocketRoute> _sockets = [];
@@ -87,8 +87,14 @@ public sealed class HubOutageTests(BrowserFixture fixture) : IDisposable
 
         public async Task RouteAsync(IBrowserContext context)
         {
-            await context.RouteWebSocketAsync(new Regex("/hubs/uploads"), socket =>
+            await context.RouteWebSocketAsync(new Regex("/hubs/uploads"), async socket =>
             {
+                if (_cut)
+                {
+                    await socket.CloseAsync();
+                    return;
+                }
+
                 lock (_sockets)
                 {
                     _sockets.Add(socket);
@@ -96,7 +102,6 @@ public sealed class HubOutageTests(BrowserFixture fixture) : IDisposable
 
                 socket.ConnectToServer();
             });
-            await context.RouteAsync(new Regex("/hubs/uploads/negotiate"), route => _cut ? route.AbortAsync() : route.ContinueAsync());
         }
 
         public async Task CutAsync(IPage page)

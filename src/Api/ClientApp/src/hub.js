@@ -9,7 +9,11 @@ const events = ['UploadProgress', 'UploadCompleted', 'UploadCancelled', 'UploadD
 export function createHub({ onStatus, onConnectionState }) {
   const watched = new Set();
   const connection = new signalR.HubConnectionBuilder()
-    .withUrl('/hubs/uploads', { accessTokenFactory: () => accessToken() ?? '' })
+    // WebSockets only, without the negotiate request: behind a load balancer that spreads requests over
+    // several API instances, the connection then never depends on reaching the instance that negotiated.
+    .withUrl('/hubs/uploads', {
+      accessTokenFactory: () => accessToken() ?? '', skipNegotiation: true, transport: signalR.HttpTransportType.WebSockets,
+    })
     // Keep trying for as long as the page is open; a person should never have to reload.
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: (retry) => Math.min(1000 * 2 ** retry.previousRetryCount, 10000) })
     .build();
