@@ -54,14 +54,16 @@ public sealed class FailoverProgressTests(ITestOutputHelper output) : IDisposabl
         var host = await cluster.HostOfAsync(id);
         await host.KillAsync();
         var firstKill = Stopwatch.StartNew();
-        await cluster.AddSiloAsync();
+        var joining = cluster.AddSiloAsync();
         var firstGap = await NextEventAsync(onSecond, id, firstKill);
+        await joining;
 
         await SentAsync(node, data.Length * 6 / 10);
         await originals.Single(silo => silo != host).KillAsync();
         var secondKill = Stopwatch.StartNew();
-        await cluster.AddSiloAsync();
+        joining = cluster.AddSiloAsync();
         var secondGap = await NextEventAsync(onSecond, id, secondKill);
+        await joining;
 
         var outcome = await node.FinishAsync(Patience);
         var ended = Stopwatch.StartNew();
