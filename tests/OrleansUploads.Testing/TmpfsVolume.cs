@@ -17,6 +17,9 @@ public sealed class TmpfsVolume : IAsyncDisposable
         return new TmpfsVolume(path);
     }
 
+    /// <summary>Remounts the disk read-only (true) or writable again (false), as a failing volume does.</summary>
+    public Task ReadOnlyAsync(bool readOnly) => RunAsync("mount", ["-o", readOnly ? "remount,ro" : "remount,rw", Path]);
+
     public async ValueTask DisposeAsync() => await RunAsync("umount", ["-l", Path]);
 
     private static async Task RunAsync(string program, string[] arguments)

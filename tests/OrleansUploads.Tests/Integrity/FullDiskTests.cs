@@ -4,7 +4,7 @@ using static OrleansUploads.Tests.Infrastructure.TusRequests;
 
 namespace OrleansUploads.Tests.Integrity;
 
-/// <summary>The upload bytes' disk fills up mid-body, then space returns.</summary>
+/// <summary>The upload bytes' disk fills up mid-body or turns read-only, then recovers.</summary>
 public sealed class FullDiskTests : IAsyncLifetime
 {
     private readonly string _dataPath = DataFolder.New();
@@ -43,6 +43,35 @@ public sealed class FullDiskTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, resumed.StatusCode);
         var status = await client.StatusAsync(location);
         Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
+        Assert.Equal(data, await File.ReadAllBytesAsync(_service.StoredFile(IdOf(location))));
+    }
+
+    [Fact]
+    public async Task A_read_only_disk_answers_507_and_the_upload_resumes_once_it_is_writable()
+    {
+        using var client = _service!.CreateClient();
+        var data = RandomBytes(2 << 20);
+        var location = await client.CreateAsync(data.Length);
+        using (await client.PatchAsync(location, 0, data[..(1 << 20)]))
+        {
+        }
+
+        await _disk!.ReadOnlyAsync(true);
+        HttpResponseMessage refused;
+        try
+        {
+            refused = await client.PatchAsync(location, 1 << 20, data[(1 << 20)..]);
+        }
+        finally
+        {
+            await _disk.ReadOnlyAsync(false);
+        }
+
+        Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
+        Assert.Equal((1L << 20).ToString(), refused.Headers.GetValues("Upload-Offset").Single());
+        Assert.Equal(("paused", 1L << 20), ((await client.StatusAsync(location)).State, (await client.StatusAsync(location)).BytesReceived));
+        using var resumed = await client.PatchAsync(location, 1 << 20, data[(1 << 20)..]);
+        Assert.Equal(HttpStatusCode.NoContent, resumed.StatusCode);
         Assert.Equal(data, await File.ReadAllBytesAsync(_service.StoredFile(IdOf(location))));
     }
 
