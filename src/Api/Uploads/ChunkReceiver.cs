@@ -60,7 +60,7 @@ public sealed class ChunkReceiver(
         }
         catch (Exception exception)
         {
-            var kept = write is not null ? await write.AbandonAsync() : await ReleaseUntouchedAsync(grain, grant);
+            var kept = write is not null ? await write.AbandonAsync() : await grain.ReleaseAfterFailureAsync(grant.LeaseId!.Value, grant.Status!.BytesReceived);
             if (exception is StaleWriterException)
             {
                 // Its lease was taken while it could not hear: the newer writer's bytes stand.
@@ -81,19 +81,6 @@ public sealed class ChunkReceiver(
             {
                 await write.DisposeAsync();
             }
-        }
-    }
-
-    /// <summary>Lets go of a lease under which nothing was written.</summary>
-    private static async Task<UploadStatus?> ReleaseUntouchedAsync(IUploadGrain grain, LeaseGrant grant)
-    {
-        try
-        {
-            return await grain.ReleaseLeaseAsync(grant.LeaseId!.Value, grant.Status!.BytesReceived, CancellationToken.None);
-        }
-        catch (Exception)
-        {
-            return null;
         }
     }
 

@@ -134,15 +134,7 @@ internal sealed class ChunkWrite : IAsyncDisposable
             // The report in flight failed with the rest; what the grain has is what counts.
         }
 
-        try
-        {
-            return await _grain.ReleaseLeaseAsync(_leaseId, _progress.Reported, CancellationToken.None);
-        }
-        catch (Exception)
-        {
-            // The grain is unreachable too: a new writer's takeover ends this lease.
-            return null;
-        }
+        return await _grain.ReleaseAfterFailureAsync(_leaseId, _progress.Reported);
     }
 
     public async ValueTask DisposeAsync()
