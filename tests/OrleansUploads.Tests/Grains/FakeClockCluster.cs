@@ -8,8 +8,8 @@ namespace OrleansUploads.Tests.Grains;
 
 /// <summary>
 /// An in-process cluster whose upload grains read a clock the test moves, so rules about hours of
-/// idleness are checked without waiting. Reminders still run on real time and are far off: a test
-/// delivers the tick itself.
+/// idleness are checked without waiting. A test delivers the reminder's tick itself; the reminder
+/// service may deliver the same tick as well once the clock has moved, so a test awaits what follows a tick.
 /// </summary>
 public class FakeClockCluster : IAsyncLifetime
 {
