@@ -18,19 +18,24 @@ public interface IUploadGrain : IGrainWithStringKey
     /// wrong on its face (a finished upload, an offset no writer is moving towards, a body past the
     /// declared size) is refused without disturbing the writer in flight. Otherwise a writer already
     /// attached is told to stop first and keeps what it stored; this call waits until it let go.
+    /// The same <paramref name="writer"/> asking again gets the lease it holds, so the call may be repeated.
     /// </summary>
+    [Idempotent]
     Task<LeaseGrant> AcquireLeaseAsync(long offset, IUploadWriter writer, string owner, long? bodyLength = null, CancellationToken cancellationToken = default);
 
     /// <summary>Tells the grain that storage holds every byte up to <paramref name="offset"/>.</summary>
+    [Idempotent]
     Task<WriteVerdict> ReportStoredAsync(Guid leaseId, long offset, CancellationToken cancellationToken = default);
 
-    /// <summary>The writer is done (for now) with everything up to <paramref name="offset"/> stored.</summary>
+    /// <summary>The writer is done (for now) with everything up to <paramref name="offset"/> stored; a second call finds the lease gone.</summary>
+    [Idempotent]
     Task<UploadStatus> ReleaseLeaseAsync(Guid leaseId, long offset, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// The writer stored the last byte. For uploads without a declared size, <paramref name="offset"/>
-    /// becomes the size.
+    /// becomes the size. A second call finds the upload complete (or the lease gone) and changes nothing.
     /// </summary>
+    [Idempotent]
     Task<UploadStatus> CompleteAsync(Guid leaseId, long offset, string sha256, CancellationToken cancellationToken = default);
 
     /// <summary>

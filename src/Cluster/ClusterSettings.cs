@@ -28,11 +28,12 @@ public sealed class ClusterSettings
     public string ServiceId { get; set; } = "OrleansUploads";
 
     /// <summary>
-    /// How long a grain call may go unanswered (Orleans' 30 s by default). A call in flight to a silo
-    /// that crashed is never answered, so its request fails only after this; shorter values fail it
-    /// sooner but also fail calls that are merely slow under heavy load.
+    /// How long a grain call may go unanswered (Orleans' default is 30 s). A call in flight to a silo
+    /// that crashed is never answered, so it waits this long; upload calls that are safe to repeat
+    /// are then sent again (<see cref="RefusedCallRetryFilter"/>). Upload calls take milliseconds, so
+    /// a few seconds leaves room for heavy load while keeping a failover short.
     /// </summary>
-    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// How long a request keeps sending a grain call that the cluster refused (the grain's silo died

@@ -29,7 +29,9 @@ public static class UploadClientConfiguration
         client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = cluster.ResponseTimeout);
         client.AddOutgoingGrainCallFilter(new RefusedCallRetryFilter(cluster.FailoverWait));
 
-        // How soon a client notices silos that joined or left (GatewayListRefreshPeriod, ...).
+        // How soon a client notices silos that joined or left: Orleans looks once a minute, which leaves
+        // an API knowing only dead gateways for that long after a failover. Cluster:Gateway tunes it.
+        client.Services.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
         client.Services.Configure<GatewayOptions>(configuration.GetSection("Cluster:Gateway"));
         client.AddMemoryStreams(UploadStreams.Provider);
         return client;

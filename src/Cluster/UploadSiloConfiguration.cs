@@ -47,7 +47,14 @@ public static class UploadSiloConfiguration
         // Expiry reminders tick a few times per expiry period; a short one (in tests) needs a short minimum.
         silo.Services.Configure<ReminderOptions>(configuration.GetSection("Cluster:Reminders"));
 
-        // Failure detection timing (ProbeTimeout, NumMissedProbesLimit, ...) may be tuned by configuration.
+        // Failure detection: a silo that misses two 2-second probes is voted dead, within seconds rather
+        // than the quarter minute of Orleans' defaults, since every upload it hosts waits until then.
+        // Cluster:Membership tunes it (ProbeTimeout, NumMissedProbesLimit, ...).
+        silo.Services.Configure<ClusterMembershipOptions>(options =>
+        {
+            options.ProbeTimeout = TimeSpan.FromSeconds(2);
+            options.NumMissedProbesLimit = 2;
+        });
         silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Cluster:Membership"));
         silo.AddMemoryStreams(UploadStreams.Provider, streams => streams.ConfigurePullingAgent(agent => agent.Configure(options =>
         {

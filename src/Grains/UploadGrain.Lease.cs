@@ -19,6 +19,12 @@ public sealed partial class UploadGrain
             return new LeaseGrant(null, WriteRefusal.NotFound, null);
         }
 
+        // A request asking again (its first call went unanswered) keeps the lease it was granted.
+        if (GrantHeldBy(writer) is { } again)
+        {
+            return again;
+        }
+
         // Refuse what is wrong on its face before taking over, so a writer in flight is not disturbed.
         if (RefusalOf(offset, bodyLength) is { } refusal)
         {
@@ -26,7 +32,12 @@ public sealed partial class UploadGrain
         }
 
         // Take over from whoever writes now; they keep what they stored and report it as they let go.
-        await StopWriterAsync(StopReason.Superseded);
+        await StopWriterAsync(StopReason.Superseded, writer);
+        if (GrantHeldBy(writer) is { } meanwhile)
+        {
+            return meanwhile;
+        }
+
         if (RefusalOf(offset, bodyLength) is { } late)
         {
             return late;
@@ -40,6 +51,7 @@ public sealed partial class UploadGrain
         // The transfer starts with its first writer; the page shows how long it took from here.
         Upload.StartedAt ??= now;
         Upload.State = UploadState.Uploading;
+        Upload.Writer = writer;
         var epoch = ++Upload.LeaseEpoch;
         try
         {
@@ -54,6 +66,9 @@ public sealed partial class UploadGrain
 
         return new LeaseGrant(lease.Id, null, Snapshot(), epoch);
     }
+
+    private LeaseGrant? GrantHeldBy(IUploadWriter writer) =>
+        _lease is { } lease && lease.IsHeldBy(writer) ? new LeaseGrant(lease.Id, null, Snapshot(), Upload.LeaseEpoch) : null;
 
     public async Task<UploadStatus> ReleaseLeaseAsync(Guid leaseId, long offset, CancellationToken cancellationToken = default)
     {
@@ -100,9 +115,9 @@ public sealed partial class UploadGrain
     /// Tells the writer in flight to stop and waits until it let go. A writer whose process died
     /// never answers, so after the takeover timeout its lease is ended without it.
     /// </summary>
-    private async Task StopWriterAsync(StopReason reason)
+    private async Task StopWriterAsync(StopReason reason, IUploadWriter? asking = null)
     {
-        while (_lease is { } current)
+        while (_lease is { } current && (asking is null || !current.IsHeldBy(asking)))
         {
             current.RequestStop(reason);
             if (!await current.WaitReleasedAsync(_options.LeaseTakeoverTimeout) && _lease == current)
@@ -131,6 +146,7 @@ public sealed partial class UploadGrain
         if (_lease == lease)
         {
             _lease = null;
+            Upload.Writer = null;
             // With no writer, nothing is being uploaded (a failed write may have left the state so).
             if (Upload.State == UploadState.Uploading)
             {

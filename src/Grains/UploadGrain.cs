@@ -41,7 +41,11 @@ public sealed partial class UploadGrain(
         _storedOffset = Upload.BytesReceived;
         if (Upload.Exists && Upload.State == UploadState.Uploading)
         {
-            // A writer's lease does not survive the activation that granted it, whatever storage still says.
+            // A writer's lease does not survive the activation that granted it, whatever storage still
+            // says. The writer may have: its silo died under it. It is told to stop at once rather than
+            // when its next report finds no lease, which may wait out a call lost with the silo.
+            _ = Upload.Writer?.StopWriting(StopReason.Superseded);
+            Upload.Writer = null;
             Upload.State = _durable.State = UploadState.Paused;
             await PersistAndPublishAsync();
         }

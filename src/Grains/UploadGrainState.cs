@@ -34,6 +34,12 @@ public sealed class UploadGrainState
     /// <summary>How many times this state was stored: the <see cref="UploadStatus.Sequence"/> of what it shows.</summary>
     [Id(18)] public long Version { get; set; }
 
+    /// <summary>
+    /// The request holding the lease, kept so that an activation after a silo's death can tell a
+    /// writer that outlived the old activation to stop (the lease itself lives only in memory).
+    /// </summary>
+    [Id(19)] public IUploadWriter? Writer { get; set; }
+
     /// <summary>A copy to keep as what storage holds; every member is immutable, so a shallow copy is whole.</summary>
     public UploadGrainState Copy() => (UploadGrainState)MemberwiseClone();
 }

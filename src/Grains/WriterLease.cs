@@ -9,6 +9,9 @@ internal sealed class WriterLease(Guid id, IUploadWriter writer)
 
     public Guid Id { get; } = id;
 
+    /// <summary>Whether this lease was granted to <paramref name="other"/>, the same request asking again.</summary>
+    public bool IsHeldBy(IUploadWriter other) => writer.Equals(other);
+
     public bool StopRequested { get; private set; }
 
     /// <summary>Tells the writer to stop, once: the first reason is the one it acts on.</summary>

@@ -4,6 +4,7 @@ namespace OrleansUploads.Testing;
 public sealed class SiloProcess : IAsyncDisposable
 {
     private readonly string[] _settings;
+    private readonly ProcessLog _output = new();
     private ChildProcess? _process;
 
     private SiloProcess(string dataPath, string[] settings)
@@ -15,6 +16,9 @@ public sealed class SiloProcess : IAsyncDisposable
     public string DataPath { get; }
     public int SiloPort { get; } = FreePort.Next();
     public int GatewayPort { get; } = FreePort.Next();
+
+    /// <summary>What the silo logged (warnings and worse, unless its settings say more).</summary>
+    public string Output => _output.ToString();
 
     /// <param name="dataPath">Shared with the API instances in front of it; a new folder when null.</param>
     public static async Task<SiloProcess> StartAsync(string? dataPath = null, params string[] settings)
@@ -28,7 +32,7 @@ public sealed class SiloProcess : IAsyncDisposable
     public async Task RestartAsync()
     {
         _process = ChildProcess.StartDotnet(RepositoryPaths.SiloAssembly,
-            [$"--Cluster:SiloPort={SiloPort}", $"--Cluster:GatewayPort={GatewayPort}", $"--Storage:DataPath={DataPath}", .. _settings]);
+            [$"--Cluster:SiloPort={SiloPort}", $"--Cluster:GatewayPort={GatewayPort}", $"--Storage:DataPath={DataPath}", .. _settings], _output.Append);
         await _process.WaitUntilListeningAsync(GatewayPort, TimeSpan.FromSeconds(60), "the silo's gateway");
     }
 

@@ -1,4 +1,3 @@
-using System.Text;
 
 namespace OrleansUploads.Testing;
 
@@ -9,7 +8,7 @@ namespace OrleansUploads.Testing;
 public sealed class UploadService : IAsyncDisposable
 {
     private readonly string[] _settings;
-    private readonly StringBuilder _output = new();
+    private readonly ProcessLog _output = new();
     private readonly bool _ownsData;
     private ChildProcess? _process;
 
@@ -30,7 +29,7 @@ public sealed class UploadService : IAsyncDisposable
     /// <summary>The service's own process id (not its <c>timeout</c> wrapper's).</summary>
     public int ProcessId => Process.ProgramId;
 
-    public string Output { get { lock (_output) { return _output.ToString(); } } }
+    public string Output => _output.ToString();
 
     public string StoredFile(string uploadId) => Path.Combine(DataPath, "files", uploadId);
 
@@ -67,7 +66,7 @@ public sealed class UploadService : IAsyncDisposable
     public async Task RestartAsync()
     {
         _process = ChildProcess.StartDotnet(RepositoryPaths.ApiAssembly,
-            [$"--urls=http://127.0.0.1:{HttpPort}", $"--contentRoot={RepositoryPaths.ApiProject}", $"--Storage:DataPath={DataPath}", .. _settings], Append);
+            [$"--urls=http://127.0.0.1:{HttpPort}", $"--contentRoot={RepositoryPaths.ApiProject}", $"--Storage:DataPath={DataPath}", .. _settings], _output.Append);
 
         using var client = CreateClient();
         await Eventually.UntilAsync(
@@ -114,14 +113,6 @@ public sealed class UploadService : IAsyncDisposable
         catch (HttpRequestException)
         {
             return false;
-        }
-    }
-
-    private void Append(string line)
-    {
-        lock (_output)
-        {
-            _output.AppendLine(line);
         }
     }
 }

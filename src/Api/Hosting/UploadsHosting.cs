@@ -21,11 +21,14 @@ public static class UploadsHosting
         builder.AddUploadLimits();
         if (ClusterSettings.From(configuration).IsClient)
         {
-            builder.UseOrleansClient(client => client.AddUploadClient(configuration));
+            // A gateway lost or gained is a silo that died or joined: stream subscriptions may be gone.
+            builder.UseOrleansClient(client => client.AddUploadClient(configuration)
+                .AddGatewayCountChangedHandler(services => (_, _) => services.GetRequiredService<ProgressRelay>().OnClusterChanged()));
         }
         else
         {
             builder.UseOrleans(silo => silo.AddUploadGrains(configuration));
+            builder.Services.AddHostedService<MembershipChangeSignal>();
         }
 
         // Upload size is enforced by the protocol (Tus-Max-Size), not by Kestrel's 30 MB default.

@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using OrleansUploads.Abstractions;
+using OrleansUploads.Api.Uploads;
 
 namespace OrleansUploads.Api.Progress;
 
@@ -10,12 +13,16 @@ namespace OrleansUploads.Api.Progress;
 /// so an API instance only listens to uploads someone here is looking at. A stream that errs or goes
 /// quiet while its upload should be moving is not trusted: <see cref="HealAsync"/> reads the grain's
 /// status, sends what the watchers missed and subscribes again, so no watcher waits on a dead stream.
+/// After the cluster changes (<see cref="OnClusterChanged"/>), every subscription is on probation
+/// until it delivers again or is taken anew.
 /// </summary>
-public sealed class ProgressRelay(IClusterClient cluster, IHubContext<UploadHub, IUploadClient> hub, ILogger<ProgressRelay> logger)
+public sealed partial class ProgressRelay(
+    IClusterClient cluster, IHubContext<UploadHub, IUploadClient> hub, IOptions<UploadApiOptions> options, ILogger<ProgressRelay> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, WatchedUpload> _watched = [];
     private readonly Dictionary<string, HashSet<string>> _byConnection = [];
+    private long _clusterChangedAt;
 
     /// <summary>How many uploads this instance holds a stream subscription for.</summary>
     public int Subscriptions
@@ -28,6 +35,9 @@ public sealed class ProgressRelay(IClusterClient cluster, IHubContext<UploadHub,
             }
         }
     }
+
+    /// <summary>A silo joined or left, as this instance sees it: its stream subscriptions may have been lost.</summary>
+    public void OnClusterChanged() => Interlocked.Exchange(ref _clusterChangedAt, Stopwatch.GetTimestamp());
 
     public async Task WatchAsync(string connectionId, string uploadId)
     {
@@ -48,7 +58,18 @@ public sealed class ProgressRelay(IClusterClient cluster, IHubContext<UploadHub,
             if (!_watched.TryGetValue(uploadId, out var watched))
             {
                 watched = new WatchedUpload(uploadId);
-                watched.Subscription = await SubscribeAsync(watched);
+                try
+                {
+                    using var deadline = new CancellationTokenSource(options.Value.RelayHealTimeout);
+                    watched.Subscription = await SubscribeWithinAsync(watched, deadline.Token);
+                }
+                catch (Exception exception)
+                {
+                    // The cluster is moving: the watcher gets the status now, and the relay subscribes when it can.
+                    logger.LogDebug(exception, "Could not subscribe to upload {UploadId} yet", uploadId);
+                    watched.Broken = true;
+                }
+
                 lock (_watched)
                 {
                     _watched[uploadId] = watched;
@@ -113,70 +134,9 @@ public sealed class ProgressRelay(IClusterClient cluster, IHubContext<UploadHub,
         }
     }
 
-    /// <summary>
-    /// For every watched upload whose stream may have stopped delivering: reads the grain's status,
-    /// relays it when the watchers have not seen it, and subscribes again when events were lost.
-    /// </summary>
-    public async Task HealAsync(TimeSpan uploadingSilence, TimeSpan idleSilence, CancellationToken cancellationToken)
-    {
-        WatchedUpload[] suspects;
-        lock (_watched)
-        {
-            suspects = [.. _watched.Values.Where(w => w.MayBeLost(uploadingSilence, idleSilence))];
-        }
-
-        foreach (var watched in suspects)
-        {
-            try
-            {
-                await HealAsync(watched, cancellationToken);
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException)
-            {
-                logger.LogDebug(exception, "Could not heal the relay of upload {UploadId}; trying again", watched.UploadId);
-            }
-        }
-    }
-
-    private async Task HealAsync(WatchedUpload watched, CancellationToken cancellationToken)
-    {
-        if (await cluster.GetGrain<IUploadGrain>(watched.UploadId).PeekAsync(cancellationToken) is not { } status)
-        {
-            return;
-        }
-
-        var missed = watched.Accept(status);
-        if (missed)
-        {
-            await SendAsync(status);
-        }
-
-        if (!missed && !watched.Broken)
-        {
-            return;
-        }
-
-        await _gate.WaitAsync(cancellationToken);
-        try
-        {
-            if (_watched.GetValueOrDefault(watched.UploadId) == watched)
-            {
-                logger.LogInformation("Resubscribing to upload {UploadId}: its stream lost events", watched.UploadId);
-                var stale = watched.Subscription;
-                watched.Subscription = await SubscribeAsync(watched);
-                watched.Broken = false;
-                await UnsubscribeQuietlyAsync(stale);
-            }
-        }
-        finally
-        {
-            _gate.Release();
-        }
-    }
-
     private Task<StreamSubscriptionHandle<UploadStatus>> SubscribeAsync(WatchedUpload watched) =>
         Stream(watched.UploadId).SubscribeAsync(
-            (status, _) => watched.Accept(status) ? SendAsync(status) : Task.CompletedTask,
+            (status, _) => watched.Accept(status, fromStream: true) ? SendAsync(status) : Task.CompletedTask,
             exception =>
             {
                 logger.LogWarning(exception, "The stream of upload {UploadId} failed", watched.UploadId);

@@ -3,7 +3,7 @@ using OrleansUploads.Api.Uploads;
 
 namespace OrleansUploads.Api.Progress;
 
-/// <summary>Looks every second for watched uploads whose stream may have stopped delivering, and heals their relay.</summary>
+/// <summary>Looks every second for watched uploads whose stream may have stopped delivering, and starts healing their relay.</summary>
 public sealed class RelayHealer(ProgressRelay relay, IOptions<UploadApiOptions> options) : BackgroundService
 {
     private static readonly TimeSpan Pace = TimeSpan.FromSeconds(1);
@@ -13,7 +13,8 @@ public sealed class RelayHealer(ProgressRelay relay, IOptions<UploadApiOptions> 
         using var timer = new PeriodicTimer(Pace);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await relay.HealAsync(options.Value.RelaySilence, options.Value.RelayIdleSilence, stoppingToken);
+            var timing = options.Value;
+            relay.StartHealing(timing.RelaySilence, timing.RelayIdleSilence, timing.RelayHealTimeout, stoppingToken);
         }
     }
 }

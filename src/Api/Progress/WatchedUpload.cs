@@ -11,22 +11,45 @@ internal sealed class WatchedUpload(string uploadId)
     private long _lastSequence;
     private UploadState _lastState = UploadState.Created;
     private long _lastHeardAt = Stopwatch.GetTimestamp();
+    private long _trustedSince = Stopwatch.GetTimestamp();
+    private int _healing;
 
     public string UploadId { get; } = uploadId;
 
     public HashSet<string> Watchers { get; } = [];
 
-    public StreamSubscriptionHandle<UploadStatus>? Subscription { get; set; }
+    public StreamSubscriptionHandle<UploadStatus>? Subscription
+    {
+        get;
+        set
+        {
+            field = value;
+            Interlocked.Exchange(ref _trustedSince, Stopwatch.GetTimestamp());
+        }
+    }
+
+    /// <summary>Marks a heal as under way; false when one already is.</summary>
+    public bool TryStartHeal() => Interlocked.Exchange(ref _healing, 1) == 0;
+
+    public void EndHeal() => Interlocked.Exchange(ref _healing, 0);
 
     /// <summary>The subscription reported an error: it may deliver nothing more.</summary>
     public bool Broken { get; set; }
 
-    /// <summary>True for a status newer than any sent to the watchers here, which it now is; false for a duplicate or an overtaken one.</summary>
-    public bool Accept(UploadStatus status)
+    /// <summary>
+    /// True for a status newer than any sent to the watchers here, which it now is; false for a duplicate
+    /// or an overtaken one. A status the stream delivered shows the subscription works.
+    /// </summary>
+    public bool Accept(UploadStatus status, bool fromStream)
     {
         lock (_lock)
         {
             _lastHeardAt = Stopwatch.GetTimestamp();
+            if (fromStream)
+            {
+                _trustedSince = _lastHeardAt;
+            }
+
             if (status.Sequence <= _lastSequence)
             {
                 return false;
@@ -38,15 +61,25 @@ internal sealed class WatchedUpload(string uploadId)
     }
 
     /// <summary>
-    /// The stream may have stopped delivering: it reported an error, or it has been silent longer than
-    /// an upload in this state stays silent (bytes arriving are reported several times a second).
+    /// Whether the subscription was taken, or last delivered, after the cluster last changed
+    /// (<paramref name="clusterChangedAt"/>, a <see cref="Stopwatch"/> timestamp). A silo's death can
+    /// leave a subscription in place that delivers nothing more, so one older than the change is on probation.
     /// </summary>
-    public bool MayBeLost(TimeSpan uploadingSilence, TimeSpan idleSilence)
+    public bool Trusted(long clusterChangedAt) => Interlocked.Read(ref _trustedSince) > clusterChangedAt;
+
+    /// <summary>
+    /// The stream may have stopped delivering: it reported an error, or it has been silent longer than
+    /// an upload in this state stays silent (bytes arriving are reported several times a second). An
+    /// untrusted subscription gets the short silence whatever the state: a paused upload usually
+    /// resumes right after a failover, and its watchers must not wait for the long one.
+    /// </summary>
+    public bool MayBeLost(TimeSpan uploadingSilence, TimeSpan idleSilence, long clusterChangedAt)
     {
         lock (_lock)
         {
             var silence = Stopwatch.GetElapsedTime(_lastHeardAt);
-            return Broken || (!_lastState.IsTerminal() && silence > (_lastState == UploadState.Uploading ? uploadingSilence : idleSilence));
+            var expected = _lastState == UploadState.Uploading || !Trusted(clusterChangedAt) ? uploadingSilence : idleSilence;
+            return Broken || (!_lastState.IsTerminal() && silence > expected);
         }
     }
 }

@@ -48,7 +48,7 @@ public sealed class FileUploadStore : IUploadStore
         return Task.FromResult<long?>(file.Exists ? file.Length : null);
     }
 
-    public Task<Stream> OpenAppendAsync(string uploadId, long offset, long epoch, CancellationToken cancellationToken)
+    public Task<UploadAppendStream> OpenAppendAsync(string uploadId, long offset, long epoch, CancellationToken cancellationToken)
     {
         var fence = new WriterFence(FenceOf(uploadId), epoch);
         var handle = File.OpenHandle(PathOf(uploadId), FileMode.Open, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
@@ -62,7 +62,7 @@ public sealed class FileUploadStore : IUploadStore
             throw;
         }
 
-        return Task.FromResult<Stream>(new WriteBehindFileStream(handle, offset, _flushToDisk, fence));
+        return Task.FromResult<UploadAppendStream>(new WriteBehindFileStream(handle, offset, _flushToDisk, fence));
     }
 
     public Task TruncateAsync(string uploadId, long length, long epoch, CancellationToken cancellationToken)

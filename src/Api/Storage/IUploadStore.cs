@@ -17,7 +17,7 @@ public interface IUploadStore
     /// never committed). From then on, writes and truncates of older epochs are refused with
     /// <see cref="StaleWriterException"/>, and so are this stream's once a newer epoch opened the upload.
     /// </summary>
-    Task<Stream> OpenAppendAsync(string uploadId, long offset, long epoch, CancellationToken cancellationToken);
+    Task<UploadAppendStream> OpenAppendAsync(string uploadId, long offset, long epoch, CancellationToken cancellationToken);
 
     /// <summary>Cuts stored bytes back to <paramref name="length"/>, discarding a rejected chunk; refused for a stale epoch.</summary>
     Task TruncateAsync(string uploadId, long length, long epoch, CancellationToken cancellationToken);

@@ -10,7 +10,7 @@ namespace OrleansUploads.Api.Storage;
 /// <paramref name="flushToDisk"/>, is on the disk itself (fsync), so it survives a power loss too.
 /// </summary>
 /// <remarks>Every block goes to disk through <paramref name="fence"/>, so a writer that lost its lease writes nothing.</remarks>
-internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, bool flushToDisk, WriterFence fence) : Stream
+internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, bool flushToDisk, WriterFence fence) : UploadAppendStream
 {
     private const int BlockSize = 1 << 20;
     private byte[] _filling = ArrayPool<byte>.Shared.Rent(BlockSize);
@@ -18,6 +18,7 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
     private int _filled;
     private Task _writing = Task.CompletedTask;
     private long _position = position;
+    private long _durable = position;
     private bool _disposed;
     private bool _unsynced;
 
@@ -36,9 +37,12 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
         }
     }
 
+    public override long Durable => _durable;
+
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         await StartWritingAsync();
+        var flushed = _position;
         await _writing;
         if (flushToDisk && _unsynced)
         {
@@ -46,14 +50,9 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
             // fsync blocks its thread for as long as the disk takes; keep it off the request's.
             await Task.Run(() => RandomAccess.FlushToDisk(file), CancellationToken.None);
         }
+
+        _durable = flushed;
     }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
-
-    public override void Flush() => FlushAsync().GetAwaiter().GetResult();
 
     public override async ValueTask DisposeAsync()
     {
@@ -75,22 +74,7 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
         }
     }
 
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            DisposeAsync().AsTask().GetAwaiter().GetResult();
-        }
-    }
-
-    public override bool CanRead => false;
-    public override bool CanSeek => false;
-    public override bool CanWrite => true;
     public override long Length => _position + _filled;
-    public override long Position { get => Length; set => throw new NotSupportedException(); }
-    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
 
     /// <summary>Waits for the block on its way to disk, then sends the filled one after it.</summary>
     private async Task StartWritingAsync()

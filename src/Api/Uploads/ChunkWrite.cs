@@ -20,14 +20,14 @@ internal sealed class ChunkWrite : IAsyncDisposable
     private readonly ChunkRequest _request;
     private readonly IUploadStore _store;
     private readonly UploadCounters _counters;
-    private readonly Stream _file;
+    private readonly UploadAppendStream _file;
     private readonly ProgressReporter _progress;
     private readonly TimeSpan _reportInterval;
     private readonly IncrementalHash? _chunkHash;
     private readonly IncrementalHash? _fileHash;
     private long _position;
 
-    private ChunkWrite(IUploadGrain grain, LeaseGrant grant, ChunkRequest request, IUploadStore store, Stream file, UploadCounters counters, TimeSpan reportInterval)
+    private ChunkWrite(IUploadGrain grain, LeaseGrant grant, ChunkRequest request, IUploadStore store, UploadAppendStream file, UploadCounters counters, TimeSpan reportInterval)
     {
         (_grain, _leaseId, _epoch, _status) = (grain, grant.LeaseId!.Value, grant.Epoch, grant.Status!);
         (_request, _store, _file, _counters, _reportInterval) = (request, store, file, counters, reportInterval);
@@ -70,7 +70,7 @@ internal sealed class ChunkWrite : IAsyncDisposable
                 }
 
                 // A chunk with a checksum commits nothing until it is verified whole.
-                if (_chunkHash is null && _progress.Due(_position) && await _progress.ReportAsync(_position))
+                if (_chunkHash is null && _progress.Due && await _progress.ReportAsync(stopping))
                 {
                     return BodyEnd.Stopped;
                 }
@@ -91,7 +91,7 @@ internal sealed class ChunkWrite : IAsyncDisposable
     public async Task<ChunkOutcome> SettleAsync(BodyEnd end, UploadWriter writer)
     {
         await _file.FlushAsync(CancellationToken.None);
-        if (await _progress.SettleAsync() && end != BodyEnd.Overflow)
+        if (await _progress.SettleAsync(writer.Stopping) && end != BodyEnd.Overflow)
         {
             end = BodyEnd.Stopped;
         }
@@ -127,7 +127,7 @@ internal sealed class ChunkWrite : IAsyncDisposable
     {
         try
         {
-            await _progress.SettleAsync();
+            await _progress.SettleAsync(CancellationToken.None);
         }
         catch (Exception)
         {
@@ -197,7 +197,7 @@ internal sealed class ChunkWrite : IAsyncDisposable
 
     private void WakeIfUnreported()
     {
-        if (_chunkHash is null && _request.WakeOnPause && Interlocked.Read(ref _position) > _progress.Reported)
+        if (_chunkHash is null && _request.WakeOnPause && _progress.Unreported)
         {
             _request.Body.CancelPendingRead();
         }

@@ -1,14 +1,16 @@
 using System.Diagnostics;
 using OrleansUploads.Abstractions;
+using OrleansUploads.Api.Storage;
 
 namespace OrleansUploads.Api.Uploads;
 
 /// <summary>
 /// Tells the grain about stored bytes for one request, at most once per interval. Each report is
-/// flushed to storage first and then sent without holding up the body: the next read proceeds while
-/// the grain persists, and the report is awaited before the next one or before the lease is let go.
+/// flushed to storage first, covers only what the store made durable, and is sent without holding up
+/// the body: the next read proceeds while the grain persists, and the report is awaited before the
+/// next one or before the lease is let go.
 /// </summary>
-internal sealed class ProgressReporter(IUploadGrain grain, Guid leaseId, Stream file, long start, TimeSpan interval, UploadCounters counters)
+internal sealed class ProgressReporter(IUploadGrain grain, Guid leaseId, UploadAppendStream file, long start, TimeSpan interval, UploadCounters counters)
 {
     private Task<WriteVerdict>? _inFlight;
     private long _lastReportAt = Stopwatch.GetTimestamp();
@@ -16,22 +18,34 @@ internal sealed class ProgressReporter(IUploadGrain grain, Guid leaseId, Stream 
     /// <summary>The offset of the last report sent; after <see cref="SettleAsync"/> the grain has it.</summary>
     public long Reported { get; private set; } = start;
 
-    public bool Due(long position) => position > Reported && Stopwatch.GetElapsedTime(_lastReportAt) >= interval;
+    /// <summary>A flush would make bytes durable that the grain has not heard of.</summary>
+    public bool Unreported => file.Flushable > Reported;
 
-    /// <summary>Sends a report of <paramref name="position"/>; true when the grain (earlier) said stop.</summary>
-    public async Task<bool> ReportAsync(long position)
+    public bool Due => Unreported && Stopwatch.GetElapsedTime(_lastReportAt) >= interval;
+
+    /// <summary>Flushes and reports what is durable; true when the grain (earlier) said stop.</summary>
+    public async Task<bool> ReportAsync(CancellationToken stopping)
     {
-        var stop = await SettleAsync();
+        var stop = await SettleAsync(stopping);
         await file.FlushAsync(CancellationToken.None);
-        counters.CountReport();
-        _inFlight = grain.ReportStoredAsync(leaseId, position, CancellationToken.None);
-        Reported = position;
         _lastReportAt = Stopwatch.GetTimestamp();
+        var durable = file.Durable;
+        if (durable > Reported)
+        {
+            counters.CountReport();
+            _inFlight = grain.ReportStoredAsync(leaseId, durable, CancellationToken.None);
+            Reported = durable;
+        }
+
         return stop;
     }
 
-    /// <summary>Waits for the report in flight; true when the grain said stop.</summary>
-    public async Task<bool> SettleAsync()
+    /// <summary>
+    /// Waits for the report in flight; true when the grain said stop, or when the writer was told to
+    /// stop (<paramref name="stopping"/>) while waiting: a report lost with a dying silo is answered
+    /// only at the call's timeout, and the grain's new activation has already said stop.
+    /// </summary>
+    public async Task<bool> SettleAsync(CancellationToken stopping)
     {
         if (_inFlight is not { } inFlight)
         {
@@ -39,6 +53,14 @@ internal sealed class ProgressReporter(IUploadGrain grain, Guid leaseId, Stream 
         }
 
         _inFlight = null;
-        return await inFlight == WriteVerdict.Stop;
+        try
+        {
+            return await inFlight.WaitAsync(stopping) == WriteVerdict.Stop;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            _ = inFlight.ContinueWith(static abandoned => abandoned.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            return true;
+        }
     }
 }

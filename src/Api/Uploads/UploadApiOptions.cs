@@ -23,6 +23,12 @@ public sealed class UploadApiOptions
     /// <summary>The same for a watched upload that is not receiving bytes, whose stream is quiet anyway.</summary>
     public TimeSpan RelayIdleSilence { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long one attempt to heal a relay (read the status, subscribe again) may take before it is
+    /// given up and tried again: an attempt sent to a silo that just died may otherwise wait for long.
+    /// </summary>
+    public TimeSpan RelayHealTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often stored bytes of expired, cancelled or failed uploads are looked for and deleted.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -16,7 +16,8 @@ internal sealed class UploadWriter : IUploadWriter, IDisposable
 
     public Task StopWriting(StopReason reason)
     {
-        Reason ??= reason;
+        // A cancel outranks whatever stopped the writer first: the request then answers that the upload is gone.
+        Reason = reason == StopReason.Cancelled ? reason : Reason ?? reason;
         _stop.Cancel();
         return Task.CompletedTask;
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using OrleansUploads.Tests.Infrastructure;
@@ -94,6 +95,30 @@ public sealed class ClusterTests : IAsyncLifetime, IDisposable
 
         Assert.Equal(HttpStatusCode.OK, head.StatusCode);
         Assert.Equal((1 << 20).ToString(), head.Headers.GetValues("Upload-Offset").Single());
+    }
+
+    [Fact]
+    public async Task A_cancel_through_the_other_instance_while_the_grain_moves_stops_the_writer_within_a_second()
+    {
+        using var one = First.CreateClient();
+        using var two = Second.CreateClient();
+        var location = await one.CreateAsync(8 << 20);
+        var id = IdOf(location);
+        // A PATCH on the first instance whose body stalls after 1 MiB: its writer waits for more.
+        await using var patch = await StalledPatch.StartAsync(First.BaseAddress, location, 0, 8 << 20, RandomBytes(1 << 20));
+        await Eventually.UntilAsync(() => two.StatusAsync($"/api/uploads/{id}"), status => status.BytesReceived > 0, Patience, "the first bytes to be committed");
+
+        await (await Cluster.HostOfAsync(id)).KillAsync();
+        // Answered by the grain's new activation, once the cluster has moved it.
+        using var cancel = await two.SendAsync(Tus(HttpMethod.Delete, location));
+        var cancelled = Stopwatch.StartNew();
+        var answer = await patch.StatusCodeAsync(Patience);
+        var writerStoppedAfter = cancelled.Elapsed;
+
+        Assert.Equal(HttpStatusCode.NoContent, cancel.StatusCode);
+        Assert.True(writerStoppedAfter < TimeSpan.FromSeconds(1), $"The writer answered {answer} only {writerStoppedAfter.TotalSeconds:F2} s after the cancel.");
+        using var head = await one.SendAsync(Tus(HttpMethod.Head, location));
+        Assert.Contains(head.StatusCode, new[] { HttpStatusCode.NotFound, HttpStatusCode.Gone });
     }
 
     [Fact]

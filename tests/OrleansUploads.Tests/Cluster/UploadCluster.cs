@@ -10,7 +10,7 @@ namespace OrleansUploads.Tests.Cluster;
 /// <summary>
 /// A real cluster on 127.0.0.1: redis-server, silo host processes joined through Redis, and API
 /// processes in client mode, all sharing one data folder for upload bytes. Failure detection is
-/// shortened so a killed silo is declared dead within seconds, and a call lost with it fails within 10 s.
+/// shortened so a killed silo is declared dead within seconds, and a call lost with it fails within 3 s.
 /// </summary>
 public sealed class UploadCluster : IAsyncDisposable
 {
@@ -29,7 +29,9 @@ public sealed class UploadCluster : IAsyncDisposable
         "--Cluster:Membership:ProbeTimeout=00:00:01", "--Cluster:Membership:NumMissedProbesLimit=1",
         "--Cluster:Membership:NumVotesForDeathDeclaration=1", "--Cluster:Membership:TableRefreshTimeout=00:00:01",
         "--Cluster:Membership:IAmAliveTablePublishTimeout=00:00:05", "--Cluster:Gateway:GatewayListRefreshPeriod=00:00:01",
-        "--Uploads:LeaseTakeoverTimeout=00:00:01", "--Cluster:FailoverWait=00:00:15", "--Cluster:ResponseTimeout=00:00:10",
+        "--Uploads:LeaseTakeoverTimeout=00:00:01", "--Cluster:FailoverWait=00:00:15", "--Cluster:ResponseTimeout=00:00:03", "--Uploads:RelayHealTimeout=00:00:05",
+        // The service's own decisions (relay heals, lease takeovers) show in a failed run's logs.
+        "--Logging:LogLevel:OrleansUploads=Debug",
     ];
 
     public static async Task<UploadCluster> StartAsync(int silos, int apis)

@@ -74,7 +74,7 @@ public sealed class QueueSweeperTests(GrainClusterFixture fixture)
 
         public Task CreateAsync(string uploadId, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<long?> GetLengthAsync(string uploadId, CancellationToken cancellationToken) => throw new NotSupportedException();
-        public Task<Stream> OpenAppendAsync(string uploadId, long offset, long epoch, CancellationToken cancellationToken) => throw new NotSupportedException();
+        public Task<UploadAppendStream> OpenAppendAsync(string uploadId, long offset, long epoch, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task TruncateAsync(string uploadId, long length, long epoch, CancellationToken cancellationToken) => throw new NotSupportedException();
         public Task<Stream> OpenReadAsync(string uploadId, CancellationToken cancellationToken) => throw new NotSupportedException();
     }

@@ -1,0 +1,42 @@
+namespace OrleansUploads.Api.Storage;
+
+/// <summary>
+/// An upload's bytes on their way into a store, written in order from the offset the store opened it at.
+/// Only <see cref="Durable"/> may be reported to the grain: what survives this process's death.
+/// </summary>
+public abstract class UploadAppendStream : Stream
+{
+    /// <summary>
+    /// The offset up to which the bytes survive a crash once <see cref="Stream.FlushAsync(CancellationToken)"/>
+    /// returned: every byte written, for a file, or the end of the last block handed over, for an object
+    /// store, which keeps a partial block in memory until it fills or the stream is disposed.
+    /// </summary>
+    public abstract long Durable { get; }
+
+    /// <summary>Where <see cref="Durable"/> gets to with the next flush: every byte written, unless the store keeps a partial block back.</summary>
+    public virtual long Flushable => Length;
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Position { get => Length; set => throw new NotSupportedException(); }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override void Write(byte[] buffer, int offset, int count) => WriteAsync(buffer, offset, count).GetAwaiter().GetResult();
+
+    public override void Flush() => FlushAsync().GetAwaiter().GetResult();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}
