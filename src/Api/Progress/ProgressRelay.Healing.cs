@@ -62,7 +62,7 @@ public sealed partial class ProgressRelay
             await SendAsync(status);
         }
 
-        if (!missed && !watched.Broken && watched.Trusted(clusterChangedAt))
+        if (!watched.NeedsSubscribing(missed, clusterChangedAt))
         {
             return;
         }

@@ -11,7 +11,7 @@ namespace OrleansUploads.Api.Progress;
 /// Relays an upload's Orleans stream to the SignalR group of the connections here that watch it.
 /// One stream subscription per watched upload, taken by the first watcher and dropped with the last,
 /// so an API instance only listens to uploads someone here is looking at. A stream that errs or goes
-/// quiet while its upload should be moving is not trusted: <see cref="HealAsync"/> reads the grain's
+/// quiet while its upload should be moving is not trusted: <see cref="StartHealing"/> reads the grain's
 /// status, sends what the watchers missed and subscribes again, so no watcher waits on a dead stream.
 /// After the cluster changes (<see cref="OnClusterChanged"/>), every subscription is on probation
 /// until it delivers again or is taken anew.

@@ -5,13 +5,15 @@ using OrleansUploads.Abstractions;
 namespace OrleansUploads.Api.Progress;
 
 /// <summary>One upload watched from this API instance: its stream subscription, its watchers, and what they were sent last.</summary>
+/// <remarks>Times are <see cref="Stopwatch"/> timestamps; the cluster's last change is passed in as one.</remarks>
 internal sealed class WatchedUpload(string uploadId)
 {
     private readonly Lock _lock = new();
     private long _lastSequence;
     private UploadState _lastState = UploadState.Created;
     private long _lastHeardAt = Stopwatch.GetTimestamp();
-    private long _trustedSince = Stopwatch.GetTimestamp();
+    private long _deliveredAt = Stopwatch.GetTimestamp();
+    private long _subscribedAt = Stopwatch.GetTimestamp();
     private int _healing;
 
     public string UploadId { get; } = uploadId;
@@ -24,17 +26,17 @@ internal sealed class WatchedUpload(string uploadId)
         set
         {
             field = value;
-            Interlocked.Exchange(ref _trustedSince, Stopwatch.GetTimestamp());
+            Interlocked.Exchange(ref _subscribedAt, Stopwatch.GetTimestamp());
         }
     }
+
+    /// <summary>The subscription reported an error: it may deliver nothing more.</summary>
+    public bool Broken { get; set; }
 
     /// <summary>Marks a heal as under way; false when one already is.</summary>
     public bool TryStartHeal() => Interlocked.Exchange(ref _healing, 1) == 0;
 
     public void EndHeal() => Interlocked.Exchange(ref _healing, 0);
-
-    /// <summary>The subscription reported an error: it may deliver nothing more.</summary>
-    public bool Broken { get; set; }
 
     /// <summary>
     /// True for a status newer than any sent to the watchers here, which it now is; false for a duplicate
@@ -47,7 +49,7 @@ internal sealed class WatchedUpload(string uploadId)
             _lastHeardAt = Stopwatch.GetTimestamp();
             if (fromStream)
             {
-                _trustedSince = _lastHeardAt;
+                _deliveredAt = _lastHeardAt;
             }
 
             if (status.Sequence <= _lastSequence)
@@ -61,25 +63,25 @@ internal sealed class WatchedUpload(string uploadId)
     }
 
     /// <summary>
-    /// Whether the subscription was taken, or last delivered, after the cluster last changed
-    /// (<paramref name="clusterChangedAt"/>, a <see cref="Stopwatch"/> timestamp). A silo's death can
-    /// leave a subscription in place that delivers nothing more, so one older than the change is on probation.
+    /// The subscription should be taken anew: it erred, it missed an event, or it was taken before the
+    /// cluster last changed (a silo's death can leave a subscription in place that delivers nothing more).
     /// </summary>
-    public bool Trusted(long clusterChangedAt) => Interlocked.Read(ref _trustedSince) > clusterChangedAt;
+    public bool NeedsSubscribing(bool missed, long clusterChangedAt) => missed || Broken || Interlocked.Read(ref _subscribedAt) < clusterChangedAt;
 
     /// <summary>
     /// The stream may have stopped delivering: it reported an error, or it has been silent longer than
-    /// an upload in this state stays silent (bytes arriving are reported several times a second). An
-    /// untrusted subscription gets the short silence whatever the state: a paused upload usually
-    /// resumes right after a failover, and its watchers must not wait for the long one.
+    /// an upload in this state stays silent (bytes arriving are reported several times a second). For
+    /// <paramref name="idleSilence"/> after the cluster changed, until the stream delivers again, every
+    /// state gets the short silence: a paused upload usually resumes right after a failover, and its
+    /// watchers must not wait for the long one.
     /// </summary>
     public bool MayBeLost(TimeSpan uploadingSilence, TimeSpan idleSilence, long clusterChangedAt)
     {
         lock (_lock)
         {
-            var silence = Stopwatch.GetElapsedTime(_lastHeardAt);
-            var expected = _lastState == UploadState.Uploading || !Trusted(clusterChangedAt) ? uploadingSilence : idleSilence;
-            return Broken || (!_lastState.IsTerminal() && silence > expected);
+            var onProbation = _deliveredAt < clusterChangedAt && Stopwatch.GetElapsedTime(clusterChangedAt) < idleSilence;
+            var expected = _lastState == UploadState.Uploading || onProbation ? uploadingSilence : idleSilence;
+            return Broken || (!_lastState.IsTerminal() && Stopwatch.GetElapsedTime(_lastHeardAt) > expected);
         }
     }
 }
