@@ -1,4 +1,6 @@
+using Microsoft.Net.Http.Headers;
 using OrleansUploads.Abstractions;
+using OrleansUploads.Api.Storage;
 using OrleansUploads.Api.Tus;
 
 namespace OrleansUploads.Api.Apis;
@@ -27,19 +29,27 @@ public static class StatusApi
         return TypedResults.Ok(await services.Lookup.ActiveOfAsync(services.OwnerOf(context)));
     }
 
+    /// <summary>
+    /// A completed file, whole or in ranges (206, with an <c>ETag</c> from its SHA-256 for <c>If-Range</c>).
+    /// While the upload runs, a range inside its committed bytes can be read already; the whole file only once it is complete.
+    /// </summary>
     private static Task<IResult> DownloadAsync(string id, HttpContext context, [AsParameters] UploadServices services) =>
         services.ForCallerUploadAsync(id, context, async status =>
         {
-            if (status.State != UploadState.Completed)
+            var running = !status.State.IsTerminal();
+            if (status.State != UploadState.Completed && !(running && context.Request.Headers.Range.Count > 0))
             {
                 return status.State.IsTerminal()
                     ? TusResults.ForFinished(status)
-                    : TusResults.Problem(StatusCodes.Status409Conflict, "The upload is not complete yet.");
+                    : TusResults.Problem(StatusCodes.Status409Conflict, "The upload is not complete yet; ask for a range of its stored bytes (Range) to read them now.");
             }
 
             // The stored content type is the client's claim: never let a browser sniff it into something else.
             context.Response.Headers.XContentTypeOptions = "nosniff";
-            var content = await services.Store.OpenReadAsync(status.Id, context.RequestAborted);
-            return TypedResults.File(content, "application/octet-stream", status.FileName ?? status.Id, enableRangeProcessing: true);
+            var stored = await services.Store.OpenReadAsync(status.Id, context.RequestAborted);
+            var name = status.FileName ?? status.Id;
+            return running
+                ? TypedResults.File(new StoredPrefixStream(stored, status.BytesReceived), "application/octet-stream", name, enableRangeProcessing: true)
+                : TypedResults.File(stored, "application/octet-stream", name, status.CompletedAt, new EntityTagHeaderValue($"\"{status.Sha256}\""), enableRangeProcessing: true);
         });
 }

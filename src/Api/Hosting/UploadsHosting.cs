@@ -13,7 +13,7 @@ namespace OrleansUploads.Api.Hosting;
 /// <summary>The composition root: which services the API runs with, and in which order requests meet them.</summary>
 public static class UploadsHosting
 {
-    /// <summary>The API with its co-hosted silo (or as a client of a cluster), file storage and JSON conventions.</summary>
+    /// <summary>The API with its co-hosted silo (or as a client of a cluster), its store and JSON conventions.</summary>
     public static WebApplicationBuilder AddUploads(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
@@ -35,8 +35,7 @@ public static class UploadsHosting
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
 
         var services = builder.Services;
-        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        services.AddSingleton<IUploadStore>(new FileUploadStore(Path.Combine(ClusterSettings.DataFolder(configuration), "files"), storage.FlushToDisk));
+        services.AddUploadStore(configuration);
         services.Configure<UploadApiOptions>(configuration.GetSection(UploadApiOptions.Section));
         services.AddSingleton<UploadLookup>();
         services.AddSingleton<ChunkReceiver>();

@@ -11,4 +11,11 @@ public sealed class StorageOptions
     /// is faster on slow disks and still loses nothing when only the process dies.
     /// </summary>
     public bool FlushToDisk { get; set; } = true;
+
+    /// <summary><c>file</c> (the default): a folder every API instance sees; <c>azure</c>: Azure Blob storage, no shared disk needed.</summary>
+    public string Kind { get; set; } = "file";
+
+    public AzureBlobOptions Azure { get; set; } = new();
+
+    public bool UsesAzure => string.Equals(Kind, "azure", StringComparison.OrdinalIgnoreCase);
 }

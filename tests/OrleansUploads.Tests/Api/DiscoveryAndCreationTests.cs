@@ -5,8 +5,8 @@ using static OrleansUploads.Tests.Infrastructure.TusRequests;
 
 namespace OrleansUploads.Tests.Api;
 
-[Collection(ServiceCollection.Name)]
-public sealed class DiscoveryAndCreationTests(ServiceFixture fixture)
+/// <remarks>Runs once for each store: see the classes at the end.</remarks>
+public abstract class DiscoveryAndCreationTests(IStoreFixture fixture)
 {
     private readonly HttpClient _client = fixture.CreateClient();
 
@@ -113,7 +113,7 @@ public sealed class DiscoveryAndCreationTests(ServiceFixture fixture)
         Assert.Equal("5000", response.Headers.GetValues("Upload-Offset").Single());
         var location = response.Headers.Location!.ToString();
         Assert.Equal(5000, await _client.OffsetAsync(location));
-        Assert.Equal(data, await File.ReadAllBytesAsync(fixture.Service.StoredFile(IdOf(location))));
+        Assert.Equal(data, await fixture.StoredBytesAsync(IdOf(location)));
     }
 
     [Fact]
@@ -139,3 +139,9 @@ public sealed class DiscoveryAndCreationTests(ServiceFixture fixture)
 
     private static string B64(string text) => Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
 }
+
+[Collection(ServiceCollection.Name)]
+public sealed class DiscoveryAndCreationTestsOnFiles(ServiceFixture fixture) : DiscoveryAndCreationTests(fixture);
+
+[Collection(AzureServiceCollection.Name)]
+public sealed class DiscoveryAndCreationTestsOnAzure(AzureServiceFixture fixture) : DiscoveryAndCreationTests(fixture);

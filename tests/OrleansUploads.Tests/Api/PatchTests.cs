@@ -5,8 +5,8 @@ using static OrleansUploads.Tests.Infrastructure.TusRequests;
 
 namespace OrleansUploads.Tests.Api;
 
-[Collection(ServiceCollection.Name)]
-public sealed class PatchTests(ServiceFixture fixture)
+/// <remarks>Runs once for each store: see the classes at the end.</remarks>
+public abstract class PatchTests(IStoreFixture fixture)
 {
     private readonly HttpClient _client = fixture.CreateClient();
 
@@ -41,7 +41,7 @@ public sealed class PatchTests(ServiceFixture fixture)
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         Assert.Equal(1000, await _client.OffsetAsync(location));
-        Assert.Equal(data[..1000], await File.ReadAllBytesAsync(fixture.Service.StoredFile(IdOf(location))));
+        Assert.Equal(data[..1000], await fixture.StoredBytesAsync(IdOf(location)));
     }
 
     [Fact]
@@ -84,7 +84,7 @@ public sealed class PatchTests(ServiceFixture fixture)
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Equal(0, await _client.OffsetAsync(location));
-        Assert.Equal(0, new FileInfo(fixture.Service.StoredFile(IdOf(location))).Length);
+        Assert.Empty((await fixture.StoredBytesAsync(IdOf(location)))!);
     }
 
     [Theory]
@@ -117,7 +117,7 @@ public sealed class PatchTests(ServiceFixture fixture)
 
         Assert.Equal(460, (int)response.StatusCode);
         Assert.Equal(4096, await _client.OffsetAsync(location));
-        Assert.Equal(data[..4096], await File.ReadAllBytesAsync(fixture.Service.StoredFile(IdOf(location))));
+        Assert.Equal(data[..4096], await fixture.StoredBytesAsync(IdOf(location)));
     }
 
     [Theory]
@@ -166,3 +166,9 @@ public sealed class PatchTests(ServiceFixture fixture)
         _ => SHA256.HashData(data),
     };
 }
+
+[Collection(ServiceCollection.Name)]
+public sealed class PatchTestsOnFiles(ServiceFixture fixture) : PatchTests(fixture);
+
+[Collection(AzureServiceCollection.Name)]
+public sealed class PatchTestsOnAzure(AzureServiceFixture fixture) : PatchTests(fixture);

@@ -7,8 +7,8 @@ using static OrleansUploads.Tests.Infrastructure.TusRequests;
 
 namespace OrleansUploads.Tests.Api;
 
-[Collection(ServiceCollection.Name)]
-public sealed class StatusTests(ServiceFixture fixture)
+/// <remarks>Runs once for each store: see the classes at the end.</remarks>
+public abstract class StatusTests(IStoreFixture fixture)
 {
     private readonly HttpClient _client = fixture.CreateClient();
 
@@ -79,6 +79,54 @@ public sealed class StatusTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task Content_is_read_in_ranges_while_running_and_with_if_range_once_complete()
+    {
+        var data = RandomBytes(1 << 20);
+        var location = await _client.CreateAsync(data.Length, $"filename {Convert.ToBase64String("ranges.bin"u8)}");
+        await _client.PatchAsync(location, 0, data[..600_000]);
+
+        using var inside = await GetContentAsync(location, request => request.Headers.Range = new RangeHeaderValue(100, 199));
+        using var past = await GetContentAsync(location, request => request.Headers.Range = new RangeHeaderValue(700_000, null));
+        using var whole = await _client.GetAsync(location + "/content");
+
+        // A range of the committed bytes of a running upload is served; the rest is not there yet.
+        Assert.Equal(HttpStatusCode.PartialContent, inside.StatusCode);
+        Assert.Equal(data[100..200], await inside.Content.ReadAsByteArrayAsync());
+        Assert.Equal("bytes 100-199/600000", inside.Content.Headers.ContentRange!.ToString());
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, past.StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, whole.StatusCode);
+
+        await _client.PatchAsync(location, 600_000, data[600_000..]);
+        using var complete = await _client.GetAsync(location + "/content");
+        var etag = complete.Headers.ETag!;
+        using var resumed = await GetContentAsync(location, request =>
+        {
+            request.Headers.Range = new RangeHeaderValue(1000, null);
+            request.Headers.IfRange = new RangeConditionHeaderValue(etag);
+        });
+        using var changed = await GetContentAsync(location, request =>
+        {
+            request.Headers.Range = new RangeHeaderValue(1000, null);
+            request.Headers.IfRange = new RangeConditionHeaderValue(new EntityTagHeaderValue("\"not-this-file\""));
+        });
+
+        Assert.Equal(data, await complete.Content.ReadAsByteArrayAsync());
+        Assert.Equal($"\"{Sha256(data)}\"", etag.Tag);
+        Assert.Equal("ranges.bin", complete.Content.Headers.ContentDisposition!.FileNameStar);
+        Assert.Equal(HttpStatusCode.PartialContent, resumed.StatusCode);
+        Assert.Equal(data[1000..], await resumed.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.Equal(data, await changed.Content.ReadAsByteArrayAsync());
+    }
+
+    private Task<HttpResponseMessage> GetContentAsync(string location, Action<HttpRequestMessage> shape)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, location + "/content");
+        shape(request);
+        return _client.SendAsync(request);
+    }
+
+    [Fact]
     public async Task Multipart_form_upload_is_streamed_tracked_and_answered_with_its_status()
     {
         var data = RandomBytes(3_000_000);
@@ -121,3 +169,9 @@ public sealed class StatusTests(ServiceFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
 }
+
+[Collection(ServiceCollection.Name)]
+public sealed class StatusTestsOnFiles(ServiceFixture fixture) : StatusTests(fixture);
+
+[Collection(AzureServiceCollection.Name)]
+public sealed class StatusTestsOnAzure(AzureServiceFixture fixture) : StatusTests(fixture);

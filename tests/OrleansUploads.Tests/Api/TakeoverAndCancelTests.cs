@@ -5,8 +5,8 @@ using static OrleansUploads.Tests.Infrastructure.TusRequests;
 namespace OrleansUploads.Tests.Api;
 
 /// <summary>Single writer without 423, and cancel that stops a transfer in flight.</summary>
-[Collection(ServiceCollection.Name)]
-public sealed class TakeoverAndCancelTests(ServiceFixture fixture)
+/// <remarks>Runs once for each store: see the classes at the end.</remarks>
+public abstract class TakeoverAndCancelTests(IStoreFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly HttpClient _client = fixture.CreateClient();
@@ -27,7 +27,7 @@ public sealed class TakeoverAndCancelTests(ServiceFixture fixture)
         Assert.Equal(409, firstStatus);
         var status = await _client.StatusAsync(location);
         Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
-        Assert.Equal(data, await File.ReadAllBytesAsync(fixture.Service.StoredFile(IdOf(location))));
+        Assert.Equal(data, await fixture.StoredBytesAsync(IdOf(location)));
     }
 
     [Fact]
@@ -43,13 +43,13 @@ public sealed class TakeoverAndCancelTests(ServiceFixture fixture)
 
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
         Assert.Equal(410, patchStatus);
-        Assert.False(File.Exists(fixture.Service.StoredFile(IdOf(location))));
+        Assert.Null(await fixture.StoredBytesAsync(IdOf(location)));
         Assert.Equal("cancelled", (await _client.StatusAsync(location)).State);
         using var head = await _client.SendAsync(Tus(HttpMethod.Head, location));
         using var later = await _client.PatchAsync(location, 0, data[..10]);
         Assert.Equal(HttpStatusCode.Gone, head.StatusCode);
         Assert.Equal(HttpStatusCode.Gone, later.StatusCode);
-        Assert.False(File.Exists(fixture.Service.StoredFile(IdOf(location))));
+        Assert.Null(await fixture.StoredBytesAsync(IdOf(location)));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public sealed class TakeoverAndCancelTests(ServiceFixture fixture)
         Assert.Equal(HttpStatusCode.NoContent, plainDelete.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
         Assert.Equal("cancelled", (await _client.StatusAsync(location)).State);
-        Assert.False(File.Exists(fixture.Service.StoredFile(IdOf(location))));
+        Assert.Null(await fixture.StoredBytesAsync(IdOf(location)));
     }
 
     [Fact]
@@ -72,7 +72,7 @@ public sealed class TakeoverAndCancelTests(ServiceFixture fixture)
     {
         var location = await _client.CreateAsync(100);
         await _client.PatchAsync(location, 0, RandomBytes(50));
-        File.Delete(fixture.Service.StoredFile(IdOf(location)));
+        await fixture.LoseStoredBytesAsync(IdOf(location));
 
         using var response = await _client.PatchAsync(location, 50, RandomBytes(50));
 
@@ -82,3 +82,9 @@ public sealed class TakeoverAndCancelTests(ServiceFixture fixture)
         Assert.Contains("lost", status.Error);
     }
 }
+
+[Collection(ServiceCollection.Name)]
+public sealed class TakeoverAndCancelTestsOnFiles(ServiceFixture fixture) : TakeoverAndCancelTests(fixture);
+
+[Collection(AzureServiceCollection.Name)]
+public sealed class TakeoverAndCancelTestsOnAzure(AzureServiceFixture fixture) : TakeoverAndCancelTests(fixture);

@@ -34,13 +34,19 @@ public sealed class UploadCluster : IAsyncDisposable
         "--Logging:LogLevel:OrleansUploads=Debug",
     ];
 
-    public static async Task<UploadCluster> StartAsync(int silos, int apis)
+    /// <param name="store">
+    /// Settings for an object store: each API instance then gets a data folder of its own, as on
+    /// machines that share no disk. Without them, all share one folder for the upload bytes.
+    /// </param>
+    public static async Task<UploadCluster> StartAsync(int silos, int apis, string[]? store = null)
     {
         var cluster = new UploadCluster(await RedisServer.StartAsync());
         // The first silo alone, so the others find a cluster to join.
         await cluster.AddSiloAsync();
         await Task.WhenAll(Enumerable.Range(1, silos - 1).Select(_ => cluster.AddSiloAsync()));
-        var started = await Task.WhenAll(Enumerable.Range(0, apis).Select(_ => UploadService.StartClientAsync(cluster._dataPath, cluster.Settings)));
+        var started = await Task.WhenAll(Enumerable.Range(0, apis).Select(_ => store is null
+            ? UploadService.StartClientAsync(cluster._dataPath, cluster.Settings)
+            : UploadService.StartClientAsync(DataFolder.New(), [.. cluster.Settings, .. store])));
         cluster.Apis.AddRange(started);
         return cluster;
     }

@@ -1,0 +1,120 @@
+using Azure;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
+
+namespace OrleansUploads.Api.Storage;
+
+/// <summary>
+/// One block blob per upload in an Azure Storage container: bytes are staged as blocks and the block
+/// list is committed as each block lands (<see cref="BlockBlobAppendStream"/>), so the blob is always
+/// the durable prefix of the upload, readable with ranges while it runs and complete when it completes.
+/// </summary>
+public sealed class AzureBlobUploadStore(BlobContainerClient container, int blockSize) : IUploadStore
+{
+    /// <summary>
+    /// Makes the container when it is missing. Run at start-up, so wrong credentials or an unreachable
+    /// account stop the service with a clear message instead of failing the first upload.
+    /// </summary>
+    public async Task CheckAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+        }
+        catch (Exception failure) when (failure is RequestFailedException or AggregateException)
+        {
+            throw new InvalidOperationException(
+                $"Azure Blob storage at {container.Uri} cannot be used (check Storage:Azure:ConnectionString and the account's keys): {failure.Message}", failure);
+        }
+    }
+
+    public Task CreateAsync(string uploadId, CancellationToken cancellationToken) => AzureFailure.MapAsync(() =>
+        Blob(uploadId).CommitBlockListAsync([], new CommitBlockListOptions
+        {
+            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+            Metadata = new Dictionary<string, string> { [BlockIds.EpochKey] = "0" },
+        }, cancellationToken));
+
+    public Task<long?> GetLengthAsync(string uploadId, CancellationToken cancellationToken) => AzureFailure.MapAsync<long?>(async () =>
+    {
+        try
+        {
+            return (await Blob(uploadId).GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ContentLength;
+        }
+        catch (RequestFailedException failure) when (failure.Status == StatusCodes.Status404NotFound)
+        {
+            return null;
+        }
+    });
+
+    public async Task<UploadAppendStream> OpenAppendAsync(string uploadId, long offset, long epoch, CancellationToken cancellationToken)
+    {
+        var blob = Blob(uploadId);
+        var (blocks, etag) = await ClaimAsync(blob, offset, epoch, cancellationToken);
+        return new BlockBlobAppendStream(blob, blocks, offset, epoch, etag, blockSize);
+    }
+
+    public Task TruncateAsync(string uploadId, long length, long epoch, CancellationToken cancellationToken) =>
+        ClaimAsync(Blob(uploadId), length, epoch, cancellationToken);
+
+    public Task<Stream> OpenReadAsync(string uploadId, CancellationToken cancellationToken) => AzureFailure.MapAsync(async () =>
+    {
+        try
+        {
+            // A running upload's blob grows under the reader; each read sees a committed prefix.
+            return await Blob(uploadId).OpenReadAsync(new BlobOpenReadOptions(allowModifications: true), cancellationToken);
+        }
+        catch (RequestFailedException failure) when (failure.Status == StatusCodes.Status404NotFound)
+        {
+            throw new FileNotFoundException($"Upload {uploadId} has no blob.");
+        }
+    });
+
+    public Task DeleteAsync(string uploadId, CancellationToken cancellationToken) =>
+        AzureFailure.MapAsync(() => Blob(uploadId).DeleteIfExistsAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken));
+
+    /// <summary>
+    /// Makes the blob end at <paramref name="offset"/> for the writer of <paramref name="epoch"/>, which
+    /// from then on is the only one whose commits succeed: drops committed blocks past the offset (bytes
+    /// a crashed or stale writer stored but never reported) and records the epoch. Refused with
+    /// <see cref="StaleWriterException"/> once a newer epoch claimed the blob.
+    /// </summary>
+    private static Task<(List<string> Blocks, ETag ETag)> ClaimAsync(BlockBlobClient blob, long offset, long epoch, CancellationToken cancellationToken) =>
+        AzureFailure.MapAsync(async () =>
+        {
+            while (true)
+            {
+                var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+                if (properties.Metadata.TryGetValue(BlockIds.EpochKey, out var claimed) && long.Parse(claimed) > epoch)
+                {
+                    throw new StaleWriterException($"Upload blob {blob.Name} was claimed by epoch {claimed}, newer than {epoch}.");
+                }
+
+                var committed = (await blob.GetBlockListAsync(BlockListTypes.Committed, cancellationToken: cancellationToken)).Value.CommittedBlocks;
+                var kept = new List<string>();
+                long end = 0;
+                foreach (var block in committed.TakeWhile(_ => end < offset))
+                {
+                    kept.Add(block.Name);
+                    end += block.SizeLong;
+                }
+
+                if (end != offset)
+                {
+                    throw new IOException($"Upload blob {blob.Name} holds no block boundary at {offset} (its blocks reach {end}).");
+                }
+
+                try
+                {
+                    return (kept, await BlockIds.CommitAsync(blob, kept, epoch, properties.ETag));
+                }
+                catch (StaleWriterException)
+                {
+                    // Another writer committed between the read and this claim: read again.
+                }
+            }
+        });
+
+    private BlockBlobClient Blob(string uploadId) => container.GetBlockBlobClient(uploadId);
+}

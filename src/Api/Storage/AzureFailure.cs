@@ -1,0 +1,30 @@
+using Azure;
+
+namespace OrleansUploads.Api.Storage;
+
+/// <summary>Azure Storage failures in the terms the rest of the API knows: an unreachable or failing service is <see cref="StorageUnavailableException"/>.</summary>
+internal static class AzureFailure
+{
+    public static async Task<T> MapAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (RequestFailedException failure) when (failure.Status is 0 or >= 500 or 403)
+        {
+            throw new StorageUnavailableException($"Azure Blob storage failed ({failure.Status} {failure.ErrorCode}): {failure.Message}");
+        }
+        catch (AggregateException failure) when (failure.InnerExceptions.All(inner => inner is RequestFailedException or HttpRequestException))
+        {
+            // The SDK's retries all failed to reach the service.
+            throw new StorageUnavailableException($"Azure Blob storage is unreachable: {failure.InnerExceptions[^1].Message}");
+        }
+    }
+
+    public static Task MapAsync(Func<Task> call) => MapAsync(async () =>
+    {
+        await call();
+        return true;
+    });
+}
