@@ -12,9 +12,13 @@ namespace OrleansUploads.Api.Hosting;
 /// </summary>
 public sealed class UnavailableHandler(IProblemDetailsService problems, ILogger<UnavailableHandler> logger) : IExceptionHandler
 {
+    /// <summary>A grain call nobody answered: a silo crashed mid-call, no gateway was reachable, or the response timed out.</summary>
+    public static bool ClusterDidNotAnswer(Exception exception) =>
+        exception is TimeoutException or OrleansMessageRejectionException or ConnectionFailedException;
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        var clusterFailed = exception is TimeoutException or OrleansMessageRejectionException or ConnectionFailedException;
+        var clusterFailed = ClusterDidNotAnswer(exception);
         if (!clusterFailed && exception is not IOException)
         {
             return false;

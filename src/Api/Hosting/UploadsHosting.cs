@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -47,7 +48,7 @@ public static class UploadsHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProgressRelay>();
         services.AddHostedService<RelayHealer>();
-        services.AddSignalR().AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
+        services.AddSignalR(hub => hub.AddFilter(new HubUnavailableFilter())).AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
         services.AddUploadCors(configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions());
         services.AddProblemDetails();
         services.AddExceptionHandler<UnavailableHandler>();

@@ -56,7 +56,7 @@ public sealed partial class ProgressRelay
             return;
         }
 
-        var missed = watched.Accept(status, fromStream: false);
+        var missed = watched.Accept(status);
         if (missed)
         {
             await SendAsync(status);

@@ -13,8 +13,8 @@ namespace OrleansUploads.Api.Progress;
 /// so an API instance only listens to uploads someone here is looking at. A stream that errs or goes
 /// quiet while its upload should be moving is not trusted: <see cref="StartHealing"/> reads the grain's
 /// status, sends what the watchers missed and subscribes again, so no watcher waits on a dead stream.
-/// After the cluster changes (<see cref="OnClusterChanged"/>), every subscription is on probation
-/// until it delivers again or is taken anew.
+/// After the cluster changes (<see cref="OnClusterChanged"/>), every watched upload is on probation
+/// for a while: it is healed after the short silence whatever its state, and its subscription is taken anew.
 /// </summary>
 public sealed partial class ProgressRelay(
     IClusterClient cluster, IHubContext<UploadHub, IUploadClient> hub, IOptions<UploadApiOptions> options, ILogger<ProgressRelay> logger)
@@ -136,7 +136,7 @@ public sealed partial class ProgressRelay(
 
     private Task<StreamSubscriptionHandle<UploadStatus>> SubscribeAsync(WatchedUpload watched) =>
         Stream(watched.UploadId).SubscribeAsync(
-            (status, _) => watched.Accept(status, fromStream: true) ? SendAsync(status) : Task.CompletedTask,
+            (status, _) => watched.Accept(status) ? SendAsync(status) : Task.CompletedTask,
             exception =>
             {
                 logger.LogWarning(exception, "The stream of upload {UploadId} failed", watched.UploadId);

@@ -12,7 +12,6 @@ internal sealed class WatchedUpload(string uploadId)
     private long _lastSequence;
     private UploadState _lastState = UploadState.Created;
     private long _lastHeardAt = Stopwatch.GetTimestamp();
-    private long _deliveredAt = Stopwatch.GetTimestamp();
     private long _subscribedAt = Stopwatch.GetTimestamp();
     private int _healing;
 
@@ -38,19 +37,12 @@ internal sealed class WatchedUpload(string uploadId)
 
     public void EndHeal() => Interlocked.Exchange(ref _healing, 0);
 
-    /// <summary>
-    /// True for a status newer than any sent to the watchers here, which it now is; false for a duplicate
-    /// or an overtaken one. A status the stream delivered shows the subscription works.
-    /// </summary>
-    public bool Accept(UploadStatus status, bool fromStream)
+    /// <summary>True for a status newer than any sent to the watchers here, which it now is; false for a duplicate or an overtaken one.</summary>
+    public bool Accept(UploadStatus status)
     {
         lock (_lock)
         {
             _lastHeardAt = Stopwatch.GetTimestamp();
-            if (fromStream)
-            {
-                _deliveredAt = _lastHeardAt;
-            }
 
             if (status.Sequence <= _lastSequence)
             {
@@ -71,15 +63,15 @@ internal sealed class WatchedUpload(string uploadId)
     /// <summary>
     /// The stream may have stopped delivering: it reported an error, or it has been silent longer than
     /// an upload in this state stays silent (bytes arriving are reported several times a second). For
-    /// <paramref name="idleSilence"/> after the cluster changed, until the stream delivers again, every
-    /// state gets the short silence: a paused upload usually resumes right after a failover, and its
-    /// watchers must not wait for the long one.
+    /// <paramref name="idleSilence"/> after the cluster changed, every state gets the short silence: a
+    /// paused upload usually resumes right after a failover, and while stream queues move between
+    /// silos a subscription that just delivered may still stop, so its watchers must not wait for the long one.
     /// </summary>
     public bool MayBeLost(TimeSpan uploadingSilence, TimeSpan idleSilence, long clusterChangedAt)
     {
         lock (_lock)
         {
-            var onProbation = _deliveredAt < clusterChangedAt && Stopwatch.GetElapsedTime(clusterChangedAt) < idleSilence;
+            var onProbation = clusterChangedAt != 0 && Stopwatch.GetElapsedTime(clusterChangedAt) < idleSilence;
             var expected = _lastState == UploadState.Uploading || onProbation ? uploadingSilence : idleSilence;
             return Broken || (!_lastState.IsTerminal() && Stopwatch.GetElapsedTime(_lastHeardAt) > expected);
         }

@@ -51,12 +51,20 @@ public sealed class UploadCluster : IAsyncDisposable
         return cluster;
     }
 
+    /// <summary>Starts a silo and waits until the cluster counts it as active (listening comes earlier than joining).</summary>
     public async Task<SiloProcess> AddSiloAsync()
     {
         var silo = await SiloProcess.StartAsync(_dataPath, Settings);
         lock (Silos)
         {
             Silos.Add(silo);
+        }
+
+        if (Silos.Count > 1)
+        {
+            var client = (await ObserverAsync()).Services.GetRequiredService<IClusterClient>();
+            await Eventually.UntilAsync(() => ActiveSilosAsync(client), ports => ports.Contains(silo.SiloPort),
+                TimeSpan.FromSeconds(60), $"the silo on {silo.SiloPort} to join the cluster");
         }
 
         return silo;
@@ -68,6 +76,20 @@ public sealed class UploadCluster : IAsyncDisposable
         var client = (await ObserverAsync()).Services.GetRequiredService<IClusterClient>();
         var address = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(client.GetGrain<IUploadGrain>(uploadId));
         return Silos.Single(silo => silo.SiloPort == address!.Endpoint.Port);
+    }
+
+    /// <summary>The ports of the silos the cluster counts as active; none while it cannot say.</summary>
+    private static async Task<int[]> ActiveSilosAsync(IClusterClient client)
+    {
+        try
+        {
+            return [.. (await client.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true)).Keys.Select(host => host.Endpoint.Port)];
+        }
+        catch (Exception)
+        {
+            // Rejected, timed out, or the client has not yet learned the cluster's grain types.
+            return [];
+        }
     }
 
     public async ValueTask DisposeAsync()
