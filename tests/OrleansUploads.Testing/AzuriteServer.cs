@@ -4,27 +4,41 @@ namespace OrleansUploads.Testing;
 
 /// <summary>
 /// A throwaway Azurite (the Azure Storage emulator, npm <c>azurite</c> in <c>tests/interop</c>) serving
-/// only blobs on 127.0.0.1, in memory. It picks its own port and prints it when it listens.
+/// only blobs on 127.0.0.1, in memory or, to survive a restart, in a folder of its own. The first start
+/// picks a free port and prints it; a restart comes back on the same one.
 /// </summary>
 public sealed partial class AzuriteServer : IAsyncDisposable
 {
     // Azurite's well-known development account; the key is public and only opens the emulator.
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly ChildProcess _process;
+    private readonly string? _location;
+    private ChildProcess? _process;
 
-    private AzuriteServer(ChildProcess process, int port) => (_process, Port) = (process, port);
+    private AzuriteServer(string? location) => _location = location;
 
-    public int Port { get; }
+    public int Port { get; private set; }
 
-    public string ConnectionString =>
-        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={AccountKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
+    public string ConnectionString => ConnectionStringWith(AccountKey);
+
+    /// <summary>The same account with another key, which the emulator refuses.</summary>
+    public string ConnectionStringWith(string accountKey) =>
+        $"DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey={accountKey};BlobEndpoint=http://127.0.0.1:{Port}/devstoreaccount1;";
 
     /// <summary>The service's settings that put its upload bytes here, in a container of their own.</summary>
     public string[] StoreSettings(string container) =>
         ["--Storage:Kind=azure", $"--Storage:Azure:ConnectionString={ConnectionString}", $"--Storage:Azure:Container={container}"];
 
-    public static async Task<AzuriteServer> StartAsync()
+    /// <param name="persistent">Keep blobs in a folder, so they outlive a kill and a restart.</param>
+    public static async Task<AzuriteServer> StartAsync(bool persistent = false)
+    {
+        var server = new AzuriteServer(persistent ? Directory.CreateDirectory(DataFolder.New()).FullName : null);
+        await server.RestartAsync();
+        return server;
+    }
+
+    /// <summary>Starts the emulator (again, after a kill) on the same port and folder.</summary>
+    public async Task RestartAsync()
     {
         var main = Path.Combine(RepositoryPaths.Interop, "node_modules", "azurite", "dist", "src", "blob", "main.js");
         if (!File.Exists(main))
@@ -33,8 +47,9 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         }
 
         var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = ChildProcess.Start("node",
-            [main, "--blobHost", "127.0.0.1", "--blobPort", "0", "--inMemoryPersistence", "--silent", "--skipApiVersionCheck", "--disableTelemetry"],
+        string[] keeping = _location is null ? ["--inMemoryPersistence"] : ["--location", _location];
+        _process = ChildProcess.Start("node",
+            [main, "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(), .. keeping, "--silent", "--skipApiVersionCheck", "--disableTelemetry"],
             RepositoryPaths.Interop,
             line =>
             {
@@ -43,18 +58,34 @@ public sealed partial class AzuriteServer : IAsyncDisposable
                     listening.TrySetResult(int.Parse(match.Groups["port"].Value));
                 }
             });
-        try
+        Port = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>
+    /// Stops the emulator as a service restart would (SIGTERM): it writes what it holds to its folder
+    /// first. A SIGKILL could lose blobs it had acknowledged, which the real service never does.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (_process is not null)
         {
-            return new AzuriteServer(process, await listening.Task.WaitAsync(TimeSpan.FromSeconds(30)));
-        }
-        catch
-        {
-            await process.DisposeAsync();
-            throw;
+            await _process.SignalAsync("TERM");
+            await _process.Exited;
         }
     }
 
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_process is not null)
+        {
+            await _process.DisposeAsync();
+        }
+
+        if (_location is not null)
+        {
+            DataFolder.Delete(_location);
+        }
+    }
 
     [GeneratedRegex(@"successfully listens on https?://[^:]+:(?<port>\d+)")]
     private static partial Regex ListeningLine();

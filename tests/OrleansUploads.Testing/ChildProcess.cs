@@ -71,6 +71,13 @@ public sealed class ChildProcess : IAsyncDisposable
             async () => HasExited ? throw new InvalidOperationException($"{what} exited before it listened on {port}.") : await AcceptsAsync(port),
             open => open, timeout, $"{what} to listen on {port}");
 
+    /// <summary>Sends the program a signal (<c>TERM</c>, <c>STOP</c>, <c>CONT</c>, ...).</summary>
+    public async Task SignalAsync(string signal)
+    {
+        await using var kill = Start("kill", [$"-{signal}", ProgramId.ToString()]);
+        await kill.Exited;
+    }
+
     /// <summary>SIGKILL, as a crash would: nothing gets to flush or say goodbye.</summary>
     public async Task KillAsync()
     {

@@ -75,9 +75,9 @@ public sealed class UploadService : IAsyncDisposable
     }
 
     /// <summary>SIGSTOP: the process stops dead, as one that hangs on a disk or loses the network would, until <see cref="ThawAsync"/>.</summary>
-    public Task FreezeAsync() => SignalAsync("STOP");
+    public Task FreezeAsync() => Process.SignalAsync("STOP");
 
-    public Task ThawAsync() => SignalAsync("CONT");
+    public Task ThawAsync() => Process.SignalAsync("CONT");
 
     /// <summary>SIGKILL, as a crash would: nothing gets to flush or say goodbye.</summary>
     public Task KillAsync() => _process?.KillAsync() ?? Task.CompletedTask;
@@ -93,12 +93,6 @@ public sealed class UploadService : IAsyncDisposable
         {
             DataFolder.Delete(DataPath);
         }
-    }
-
-    private async Task SignalAsync(string signal)
-    {
-        await using var kill = ChildProcess.Start("kill", [$"-{signal}", Process.ProgramId.ToString()]);
-        await kill.Exited;
     }
 
     private static async Task<bool> IsReadyAsync(HttpClient client)

@@ -1,0 +1,51 @@
+using System.Net;
+using OrleansUploads.Tests.Infrastructure;
+using static OrleansUploads.Tests.Infrastructure.TusRequests;
+
+namespace OrleansUploads.Tests.Integrity;
+
+/// <summary>Azure Blob storage that refuses the service's key, or goes away mid-upload and comes back.</summary>
+public sealed class ObjectStoreFaultTests
+{
+    [Fact]
+    public async Task Wrong_credentials_stop_the_service_at_start_up_with_a_message_saying_so()
+    {
+        await using var azurite = await AzuriteServer.StartAsync();
+        var wrongKey = Convert.ToBase64String(RandomBytes(64));
+
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+            UploadService.StartAsync("--Storage:Kind=azure", $"--Storage:Azure:ConnectionString={azurite.ConnectionStringWith(wrongKey)}"));
+
+        Assert.Contains("cannot be used (check Storage:Azure:ConnectionString", failure.Message);
+    }
+
+    [Fact]
+    public async Task An_upload_resumes_and_completes_whole_after_the_store_was_unreachable_and_restarted()
+    {
+        await using var azurite = await AzuriteServer.StartAsync(persistent: true);
+        await using var service = await UploadService.StartAsync([.. azurite.StoreSettings("restarts"), "--Storage:Azure:BlockSize=65536"]);
+        using var client = service.CreateClient();
+        var data = RandomBytes(1 << 20);
+        var location = await client.CreateAsync(data.Length);
+        using (await client.PatchAsync(location, 0, data[..400_000]))
+        {
+        }
+
+        await azurite.StopAsync();
+        using var refused = await client.PatchAsync(location, 400_000, data[400_000..700_000]);
+        var offsetWhileDown = await client.OffsetAsync(location);
+        await azurite.RestartAsync();
+        var offset = await client.OffsetAsync(location);
+        using (await client.PatchAsync(location, offset, data[(int)offset..]))
+        {
+        }
+
+        // Unreachable storage is a reason to retry, and costs nothing that was stored.
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal((400_000L, 400_000L), (offsetWhileDown, offset));
+        var status = await client.StatusAsync(location);
+        Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
+        Assert.Equal(data, await client.GetByteArrayAsync(location + "/content"));
+    }
+}
