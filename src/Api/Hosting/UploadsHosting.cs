@@ -1,6 +1,6 @@
-using Microsoft.AspNetCore.SignalR;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansUploads.Api.Apis;
 using OrleansUploads.Api.Limits;
