@@ -18,6 +18,7 @@ public sealed class FailoverProgressTests(ITestOutputHelper output) : IDisposabl
     private static readonly TimeSpan TerminalWithin = TimeSpan.FromSeconds(5);
     private readonly string _folder = Directory.CreateTempSubdirectory("failover-files-").FullName;
     private readonly List<double> _statusReads = [];
+    private NodeScript? _client;
 
     /// <remarks>CI runs it once; the README's long run repeats it 20 times and BENCHMARKS.md has the figures.</remarks>
     [Fact]
@@ -60,6 +61,8 @@ public sealed class FailoverProgressTests(ITestOutputHelper output) : IDisposabl
                 output.WriteLine($"==== silo on {silo.SiloPort}\n{silo.Output}");
             }
 
+            output.WriteLine("==== tus-js-client\n" + string.Join('\n', _client?.Lines.Select(line => line.ToString()) ?? []));
+
             throw;
         }
     }
@@ -68,10 +71,11 @@ public sealed class FailoverProgressTests(ITestOutputHelper output) : IDisposabl
     {
         var (first, second) = (cluster.Apis[0], cluster.Apis[1]);
         var originals = cluster.Silos.ToArray();
-        var data = RandomBytes(16 << 20);
+        // 64 MiB at about 4 MB/s: long enough that both kills, and a silo joining after each, fall mid-transfer.
+        var data = RandomBytes(64 << 20);
         var path = Path.Combine(_folder, $"{Guid.NewGuid():N}.bin");
         await File.WriteAllBytesAsync(path, data);
-        using var node = NodeScript.Start("tus-cluster.mjs", new Uri(first.BaseAddress, "/api/uploads").ToString(), path, (1 << 20).ToString(), "150");
+        using var node = _client = NodeScript.Start("tus-cluster.mjs", new Uri(first.BaseAddress, "/api/uploads").ToString(), path, (1 << 20).ToString(), "250");
         var id = IdOf((await node.EventAsync("created", Patience)).GetProperty("url").GetString()!);
         await using var onFirst = await Watcher.ConnectAsync(first.BaseAddress);
         await using var onSecond = await Watcher.ConnectAsync(second.BaseAddress);
@@ -90,6 +94,7 @@ public sealed class FailoverProgressTests(ITestOutputHelper output) : IDisposabl
         await joining;
 
         await SentAsync(node, data.Length * 6 / 10);
+        Assert.False(node.Lines.Any(line => line.GetProperty("event").GetString() == "done"), "The upload ended before the second kill.");
         await originals.Single(silo => silo != host).KillAsync();
         output.WriteLine($"{DateTime.Now:HH:mm:ss.fff} killed the other original silo");
         var secondKill = Stopwatch.StartNew();
