@@ -8,10 +8,10 @@ if (args is [BareEndpoint.Mode, var port, var folder])
     return;
 }
 
-if (!Directory.Exists(Path.Combine(RepositoryPaths.BenchNode, "node_modules")))
+// The peers measured against, and the storage emulator, come from npm, installed on first use.
+foreach (var peers in new[] { RepositoryPaths.BenchNode, RepositoryPaths.Interop }.Where(f => !Directory.Exists(Path.Combine(f, "node_modules"))))
 {
-    // The peers measured against come from npm, installed on first use.
-    using var npm = Process.Start(new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"]) { WorkingDirectory = RepositoryPaths.BenchNode })!;
+    using var npm = Process.Start(new ProcessStartInfo("npm", ["ci", "--no-audit", "--no-fund"]) { WorkingDirectory = peers })!;
     await npm.WaitForExitAsync();
 }
 
@@ -21,13 +21,14 @@ var settings = args.Contains("--quick") ? BenchSettings.Quick : BenchSettings.Fu
 var report = new Report();
 var clock = Stopwatch.StartNew();
 Console.WriteLine($"OrleansUploads benchmarks: {settings}");
-// --only=N runs one scenario group (1: single upload and grain cost, 2: many uploads, 3: latencies, 5: memory),
-// for profiling; only a full run writes BENCHMARKS.md.
+// --only=N runs one scenario group (1: single upload and grain cost, 2: many uploads, 3: latencies, 5: memory,
+// 7: object storage), for profiling; only a full run writes BENCHMARKS.md.
 var only = args.FirstOrDefault(a => a.StartsWith("--only="))?["--only=".Length..];
 if (only is null or "1") { await SingleUploadScenario.RunAsync(settings, report); }
 if (only is null or "2") { await ManyUploadsScenario.RunAsync(settings, report); }
 if (only is null or "3") { await LatencyScenarios.RunAsync(settings, report); }
 if (only is null or "5") { await MemoryScenario.RunAsync(settings, report); }
+if (only is null or "7") { await ObjectStoreScenario.RunAsync(settings, report); }
 
 var markdown = report.ToMarkdown(clock.Elapsed, settings.ToString());
 Console.WriteLine();

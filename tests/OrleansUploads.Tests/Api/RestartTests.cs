@@ -8,13 +8,12 @@ namespace OrleansUploads.Tests.Api;
 public sealed class RestartTests
 {
     [Theory]
-    [InlineData("file")]
-    [InlineData("azure")]
-    public async Task A_service_killed_mid_upload_restarts_and_the_client_resumes_to_a_byte_identical_file(string store)
+    [InlineData(StoreUnderTest.File)]
+    [InlineData(StoreUnderTest.Azure)]
+    public async Task A_service_killed_mid_upload_restarts_and_the_client_resumes_to_a_byte_identical_file(string kind)
     {
-        await using var azurite = store == "azure" ? await AzuriteServer.StartAsync() : null;
-        // Small blocks, so that the first megabytes of the stalled body are committed as they arrive.
-        await using var service = await UploadService.StartAsync(azurite is null ? [] : [.. azurite.StoreSettings("restarts"), "--Storage:Azure:BlockSize=262144"]);
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        await using var service = await UploadService.StartAsync(store.Settings);
         using var client = service.CreateClient();
         var data = RandomBytes(8 << 20);
         var location = await client.CreateAsync(data.Length);

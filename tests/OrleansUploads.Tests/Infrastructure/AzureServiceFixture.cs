@@ -1,40 +1,25 @@
-using Azure;
-using Azure.Storage.Blobs;
-
 namespace OrleansUploads.Tests.Infrastructure;
 
 /// <summary>One running service that keeps its upload bytes in Azurite, shared by the tests of a collection.</summary>
 public sealed class AzureServiceFixture : IAsyncLifetime, IStoreFixture
 {
-    private const string Container = "uploads";
-    private AzuriteServer? _azurite;
+    private StoreUnderTest? _store;
     private UploadService? _service;
 
     public UploadService Service => _service ?? throw new InvalidOperationException("Not started.");
 
-    public AzuriteServer Azurite => _azurite ?? throw new InvalidOperationException("Not started.");
+    private StoreUnderTest Store => _store ?? throw new InvalidOperationException("Not started.");
 
     public HttpClient CreateClient() => Service.CreateClient();
 
-    public async Task<byte[]?> StoredBytesAsync(string uploadId)
-    {
-        try
-        {
-            return (await Blob(uploadId).DownloadContentAsync()).Value.Content.ToArray();
-        }
-        catch (RequestFailedException failure) when (failure.Status == 404)
-        {
-            return null;
-        }
-    }
+    public Task<byte[]?> StoredBytesAsync(string uploadId) => Store.StoredBytesAsync(Service, uploadId);
 
-    public Task LoseStoredBytesAsync(string uploadId) => Blob(uploadId).DeleteIfExistsAsync();
+    public Task LoseStoredBytesAsync(string uploadId) => Store.LoseStoredBytesAsync(Service, uploadId);
 
     public async Task InitializeAsync()
     {
-        _azurite = await AzuriteServer.StartAsync();
-        // Small blocks, so that a test that stalls a body after a megabyte sees it committed.
-        _service = await UploadService.StartAsync([.. ServiceFixture.Settings, .. _azurite.StoreSettings(Container), "--Storage:Azure:BlockSize=262144"]);
+        _store = await StoreUnderTest.StartAsync(StoreUnderTest.Azure);
+        _service = await UploadService.StartAsync([.. ServiceFixture.Settings, .. _store.Settings]);
     }
 
     public async Task DisposeAsync()
@@ -44,13 +29,11 @@ public sealed class AzureServiceFixture : IAsyncLifetime, IStoreFixture
             await _service.DisposeAsync();
         }
 
-        if (_azurite is not null)
+        if (_store is not null)
         {
-            await _azurite.DisposeAsync();
+            await _store.DisposeAsync();
         }
     }
-
-    private BlobClient Blob(string uploadId) => new BlobContainerClient(Azurite.ConnectionString, Container).GetBlobClient(uploadId);
 }
 
 [CollectionDefinition(Name)]

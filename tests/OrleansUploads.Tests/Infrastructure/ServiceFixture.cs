@@ -4,21 +4,23 @@ namespace OrleansUploads.Tests.Infrastructure;
 public sealed class ServiceFixture : IAsyncLifetime, IStoreFixture
 {
     private UploadService? _service;
+    private StoreUnderTest? _files;
 
     public UploadService Service => _service ?? throw new InvalidOperationException("Not started.");
 
     public HttpClient CreateClient() => Service.CreateClient();
 
-    public async Task<byte[]?> StoredBytesAsync(string uploadId) =>
-        File.Exists(Service.StoredFile(uploadId)) ? await File.ReadAllBytesAsync(Service.StoredFile(uploadId)) : null;
+    public Task<byte[]?> StoredBytesAsync(string uploadId) => Files.StoredBytesAsync(Service, uploadId);
 
-    public Task LoseStoredBytesAsync(string uploadId)
+    public Task LoseStoredBytesAsync(string uploadId) => Files.LoseStoredBytesAsync(Service, uploadId);
+
+    private StoreUnderTest Files => _files ?? throw new InvalidOperationException("Not started.");
+
+    public async Task InitializeAsync()
     {
-        File.Delete(Service.StoredFile(uploadId));
-        return Task.CompletedTask;
+        _files = await StoreUnderTest.StartAsync(StoreUnderTest.File);
+        _service = await UploadService.StartAsync(Settings);
     }
-
-    public async Task InitializeAsync() => _service = await UploadService.StartAsync(Settings);
 
     /// <summary>What every protocol suite's service runs with, whatever its store.</summary>
     public static readonly string[] Settings = ["--Uploads:MaxSizeBytes=1073741824", "--Limits:RequestsPerWindow=1000000"];

@@ -4,14 +4,17 @@ using static OrleansUploads.Tests.Infrastructure.TusRequests;
 
 namespace OrleansUploads.Tests.Limits;
 
-/// <summary>tus expiration: unfinished uploads that see no bytes for a while expire and their bytes are deleted.</summary>
+/// <summary>tus expiration: unfinished uploads that see no bytes for a while expire and their bytes are deleted, on each store.</summary>
 public sealed class ExpiryTests
 {
-    [Fact]
-    public async Task An_idle_unfinished_upload_expires_its_bytes_are_deleted_and_watchers_are_told()
+    [Theory]
+    [InlineData(StoreUnderTest.File)]
+    [InlineData(StoreUnderTest.Azure)]
+    public async Task An_idle_unfinished_upload_expires_its_bytes_are_deleted_and_watchers_are_told(string kind)
     {
-        await using var service = await UploadService.StartAsync(
-            "--Uploads:ExpireAfter=00:00:03", "--Cluster:Reminders:MinimumReminderPeriod=00:00:00.100", "--Uploads:SweepInterval=00:00:00.200");
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        await using var service = await UploadService.StartAsync([.. store.Settings,
+            "--Uploads:ExpireAfter=00:00:03", "--Cluster:Reminders:MinimumReminderPeriod=00:00:00.100", "--Uploads:SweepInterval=00:00:00.200"]);
         using var client = service.CreateClient();
         using var options = await client.SendAsync(new HttpRequestMessage(HttpMethod.Options, "/api/uploads"));
         var location = await client.CreateAsync(100);
@@ -21,7 +24,7 @@ public sealed class ExpiryTests
         var laterExpiry = DateTimeOffset.Parse(patch.Headers.GetValues("Upload-Expires").Single());
         await using var watcher = await Watcher.ConnectAsync(service.BaseAddress);
         var expired = await ExpiredAsync(watcher, IdOf(location));
-        await Eventually.UntilAsync(() => Task.FromResult(File.Exists(service.StoredFile(IdOf(location)))), exists => !exists,
+        await Eventually.UntilAsync(() => store.StoredBytesAsync(service, IdOf(location)), stored => stored is null,
             TimeSpan.FromSeconds(30), "the expired upload's bytes to be deleted");
 
         Assert.Contains("expiration", options.Headers.GetValues("Tus-Extension").Single());
