@@ -40,7 +40,7 @@ public static class ObjectStoreScenario
             (() => TusUploadAsync(client, oursEndpoint, Size), oursRates),
             (() => TusUploadAsync(client, filesEndpoint, Size), filesRates),
         };
-        for (var round = 0; round < Math.Max(settings.Repetitions, 3); round++)
+        for (var round = 0; round < Math.Max(settings.Repetitions, 7); round++)
         {
             for (var step = 0; step < measurements.Length; step++)
             {

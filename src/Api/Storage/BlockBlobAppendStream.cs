@@ -7,7 +7,8 @@ namespace OrleansUploads.Api.Storage;
 /// <summary>
 /// Appends to a block blob a block at a time: bytes gather in memory until a block is full, then the
 /// block is staged and the blob's block list committed with it, so the blob always holds exactly the
-/// durable prefix (readable while the upload runs). A partial block is staged only when the stream is
+/// durable prefix (readable while the upload runs). One block is on its way while the next fills, so
+/// reading the body and storing it overlap. A partial block is staged only when the stream is
 /// disposed, at the end of a request or when its body dropped, so a paused client does not turn
 /// every report into a tiny block.
 /// </summary>
@@ -20,36 +21,39 @@ namespace OrleansUploads.Api.Storage;
 internal sealed class BlockBlobAppendStream(BlockBlobClient blob, List<string> blocks, long position, long epoch, ETag etag, int blockSize)
     : UploadAppendStream
 {
-    private byte[]? _block;
+    private byte[]? _filling;
+    private byte[]? _spare;
     private int _filled;
+    private long _handedOver = position;
     private long _durable = position;
+    private Task _staging = Task.CompletedTask;
     private ETag _etag = etag;
     private bool _disposed;
 
-    public override long Durable => _durable;
+    public override long Durable => Interlocked.Read(ref _durable);
 
-    public override long Flushable => _durable;
+    public override long Flushable => _handedOver;
 
-    public override long Length => _durable + _filled;
+    public override long Length => _handedOver + _filled;
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
         while (source.Length > 0)
         {
-            _block ??= ArrayPool<byte>.Shared.Rent(blockSize);
+            _filling ??= ArrayPool<byte>.Shared.Rent(blockSize);
             var take = Math.Min(source.Length, blockSize - _filled);
-            source[..take].CopyTo(_block.AsMemory(_filled));
+            source[..take].CopyTo(_filling.AsMemory(_filled));
             _filled += take;
             source = source[take..];
             if (_filled == blockSize)
             {
-                await StageAsync();
+                await StartStagingAsync();
             }
         }
     }
 
-    /// <summary>Nothing to do: full blocks are staged as they fill, and a partial one waits for more.</summary>
-    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    /// <summary>Waits for the block on its way; a partial block waits for more bytes or the end.</summary>
+    public override Task FlushAsync(CancellationToken cancellationToken) => _staging;
 
     public override async ValueTask DisposeAsync()
     {
@@ -61,33 +65,44 @@ internal sealed class BlockBlobAppendStream(BlockBlobClient blob, List<string> b
         _disposed = true;
         try
         {
-            await StageAsync();
+            await StartStagingAsync();
+            await _staging;
         }
         finally
         {
-            if (_block is not null)
+            foreach (var buffer in new[] { _filling, _spare })
             {
-                ArrayPool<byte>.Shared.Return(_block);
+                if (buffer is not null)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);
+                }
             }
         }
     }
 
-    private async Task StageAsync()
+    /// <summary>Waits for the block on its way, then sends the filled one after it.</summary>
+    private async Task StartStagingAsync()
     {
+        await _staging;
         if (_filled == 0)
         {
             return;
         }
 
-        var id = BlockIds.Of(_durable, epoch);
-        await AzureFailure.MapAsync(async () =>
-        {
-            using var content = new MemoryStream(_block!, 0, _filled, writable: false);
-            await blob.StageBlockAsync(id, content);
-            blocks.Add(id);
-            _etag = await BlockIds.CommitAsync(blob, blocks, epoch, _etag);
-        });
-        _durable += _filled;
+        var block = _filling.AsMemory(0, _filled);
+        var at = _handedOver;
+        _staging = StageAsync(block, at);
+        _handedOver += _filled;
+        (_filling, _spare) = (_spare, _filling);
         _filled = 0;
     }
+
+    private Task StageAsync(ReadOnlyMemory<byte> block, long at) => AzureFailure.MapAsync(async () =>
+    {
+        var id = BlockIds.Of(at, epoch);
+        await blob.StageBlockAsync(id, BinaryData.FromBytes(block).ToStream());
+        blocks.Add(id);
+        _etag = await BlockIds.CommitAsync(blob, blocks, epoch, _etag);
+        Interlocked.Exchange(ref _durable, at + block.Length);
+    });
 }
