@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orleans.Streams;
 using OrleansUploads.Abstractions;
 
@@ -67,22 +68,32 @@ public sealed partial class ProgressRelay
             return;
         }
 
-        await _gate.WaitAsync(deadline);
+        // Subscribed outside the gate, which every watcher's Watch and Unwatch also take: after a cluster
+        // change every watched upload renews its subscription, and none may wait for the others.
+        logger.LogInformation("Resubscribing to upload {UploadId}: its stream lost events or outlived a change in the cluster", watched.UploadId);
+        var takenAt = Stopwatch.GetTimestamp();
+        var fresh = await SubscribeWithinAsync(watched, deadline);
+        var stale = fresh;
         try
         {
-            if (_watched.GetValueOrDefault(watched.UploadId) == watched)
+            await _gate.WaitAsync(deadline);
+            try
             {
-                logger.LogInformation("Resubscribing to upload {UploadId}: its stream lost events or outlived a change in the cluster", watched.UploadId);
-                var stale = watched.Subscription;
-                watched.Subscription = await SubscribeWithinAsync(watched, deadline);
-                watched.Broken = false;
-                // Not awaited: a subscription lost with its silo may take long to drop, and delivers nothing meanwhile.
-                _ = UnsubscribeQuietlyAsync(stale);
+                if (_watched.GetValueOrDefault(watched.UploadId) == watched)
+                {
+                    stale = watched.Subscription;
+                    watched.Renew(fresh, takenAt);
+                }
+            }
+            finally
+            {
+                _gate.Release();
             }
         }
         finally
         {
-            _gate.Release();
+            // Not awaited: a subscription lost with its silo may take long to drop, and delivers nothing meanwhile.
+            _ = UnsubscribeQuietlyAsync(stale);
         }
     }
 

@@ -61,7 +61,8 @@ public sealed partial class ProgressRelay(
                 try
                 {
                     using var deadline = new CancellationTokenSource(options.Value.RelayHealTimeout);
-                    watched.Subscription = await SubscribeWithinAsync(watched, deadline.Token);
+                    var takenAt = Stopwatch.GetTimestamp();
+                    watched.Renew(await SubscribeWithinAsync(watched, deadline.Token), takenAt);
                 }
                 catch (Exception exception)
                 {
@@ -92,7 +93,7 @@ public sealed partial class ProgressRelay(
             if (_byConnection.TryGetValue(connectionId, out var uploads) && uploads.Remove(uploadId))
             {
                 await hub.Groups.RemoveFromGroupAsync(connectionId, Group(uploadId));
-                await ForgetAsync(connectionId, uploadId);
+                Forget(connectionId, uploadId);
             }
         }
         finally
@@ -111,7 +112,7 @@ public sealed partial class ProgressRelay(
                 // SignalR drops a closed connection from its groups by itself.
                 foreach (var uploadId in uploads)
                 {
-                    await ForgetAsync(connectionId, uploadId);
+                    Forget(connectionId, uploadId);
                 }
             }
         }
@@ -121,7 +122,7 @@ public sealed partial class ProgressRelay(
         }
     }
 
-    private async Task ForgetAsync(string connectionId, string uploadId)
+    private void Forget(string connectionId, string uploadId)
     {
         if (_watched.TryGetValue(uploadId, out var watched) && watched.Watchers.Remove(connectionId) && watched.Watchers.Count == 0)
         {
@@ -130,7 +131,8 @@ public sealed partial class ProgressRelay(
                 _watched.Remove(uploadId);
             }
 
-            await UnsubscribeQuietlyAsync(watched.Subscription);
+            // Not awaited under the gate: dropping a subscription whose silo is gone may take long.
+            _ = UnsubscribeQuietlyAsync(watched.Subscription);
         }
     }
 

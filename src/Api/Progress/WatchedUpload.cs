@@ -19,18 +19,21 @@ internal sealed class WatchedUpload(string uploadId)
 
     public HashSet<string> Watchers { get; } = [];
 
-    public StreamSubscriptionHandle<UploadStatus>? Subscription
-    {
-        get;
-        set
-        {
-            field = value;
-            Interlocked.Exchange(ref _subscribedAt, Stopwatch.GetTimestamp());
-        }
-    }
+    public StreamSubscriptionHandle<UploadStatus>? Subscription { get; private set; }
 
     /// <summary>The subscription reported an error: it may deliver nothing more.</summary>
     public bool Broken { get; set; }
+
+    /// <summary>
+    /// Takes <paramref name="subscription"/>, asked for at <paramref name="takenAt"/>: a subscription asked
+    /// for before the cluster changed counts as older than the change, even if it was answered after it.
+    /// </summary>
+    public void Renew(StreamSubscriptionHandle<UploadStatus> subscription, long takenAt)
+    {
+        Subscription = subscription;
+        Broken = false;
+        Interlocked.Exchange(ref _subscribedAt, takenAt);
+    }
 
     /// <summary>Marks a heal as under way; false when one already is.</summary>
     public bool TryStartHeal() => Interlocked.Exchange(ref _healing, 1) == 0;

@@ -29,12 +29,27 @@ public sealed class AzureBlobUploadStore(BlobContainerClient container, int bloc
         }
     }
 
-    public Task CreateAsync(string uploadId, CancellationToken cancellationToken) => AzureFailure.MapAsync(() =>
-        Blob(uploadId).CommitBlockListAsync([], new CommitBlockListOptions
+    public Task CreateAsync(string uploadId, CancellationToken cancellationToken) => AzureFailure.MapAsync(async () =>
+    {
+        try
         {
-            Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
-            Metadata = new Dictionary<string, string> { [BlockIds.EpochKey] = "0" },
-        }, cancellationToken));
+            await Blob(uploadId).CommitBlockListAsync([], new CommitBlockListOptions
+            {
+                Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
+                Metadata = new Dictionary<string, string> { [BlockIds.EpochKey] = "0" },
+            }, cancellationToken);
+        }
+        catch (RequestFailedException failure) when (failure.Status == StatusCodes.Status409Conflict)
+        {
+            // The SDK may have retried a create whose first answer was lost: an empty, unclaimed blob is ours.
+            var existing = (await Blob(uploadId).GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
+            if (existing.ContentLength != 0 || (existing.Metadata.TryGetValue(BlockIds.EpochKey, out var created) ? created : null) != "0")
+            {
+                // As a file store's create-new would: an id is never created twice.
+                throw new IOException($"Upload blob {uploadId} already exists.", failure);
+            }
+        }
+    });
 
     public Task<long?> GetLengthAsync(string uploadId, CancellationToken cancellationToken) => AzureFailure.MapAsync<long?>(async () =>
     {
@@ -42,9 +57,15 @@ public sealed class AzureBlobUploadStore(BlobContainerClient container, int bloc
         {
             return (await Blob(uploadId).GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ContentLength;
         }
+        catch (RequestFailedException failure) when (failure.ErrorCode == BlobErrorCode.BlobNotFound)
+        {
+            // Only a missing blob means nothing is stored; a missing container is a store that is not
+            // what it should be, and concludes nothing (as a file store without its marker).
+            return null;
+        }
         catch (RequestFailedException failure) when (failure.Status == StatusCodes.Status404NotFound)
         {
-            return null;
+            throw new StorageUnavailableException($"Azure Blob storage answered {failure.ErrorCode} for upload {uploadId}; is the container there?");
         }
     });
 

@@ -15,9 +15,9 @@ internal static class AzureFailure
         {
             throw new StorageUnavailableException($"Azure Blob storage failed ({failure.Status} {failure.ErrorCode}): {failure.Message}");
         }
-        catch (AggregateException failure) when (failure.InnerExceptions.All(inner => inner is RequestFailedException or HttpRequestException))
+        catch (AggregateException failure) when (failure.InnerExceptions.All(inner => inner is RequestFailedException or HttpRequestException or OperationCanceledException))
         {
-            // The SDK's retries all failed to reach the service.
+            // The SDK's retries all failed to reach the service, or each timed out.
             throw new StorageUnavailableException($"Azure Blob storage is unreachable: {failure.InnerExceptions[^1].Message}");
         }
     }

@@ -52,8 +52,11 @@ internal sealed class BlockBlobAppendStream(BlockBlobClient blob, List<string> b
         }
     }
 
-    /// <summary>Waits for the block on its way; a partial block waits for more bytes or the end.</summary>
-    public override Task FlushAsync(CancellationToken cancellationToken) => _staging;
+    /// <summary>
+    /// Waits for nothing: <see cref="Durable"/> moves as each block lands, and a report between two blocks
+    /// must not stop the body while the block in flight is stored. A partial block waits for more bytes or the end.
+    /// </summary>
+    public override Task FlushAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public override async ValueTask DisposeAsync()
     {

@@ -32,7 +32,25 @@ internal static class BlockIds
         }
         catch (RequestFailedException failure) when (failure.Status == StatusCodes.Status412PreconditionFailed)
         {
-            throw new StaleWriterException($"Upload blob {blob.Name} was claimed by a newer writer than epoch {epoch}.");
+            return await CommittedAlreadyAsync(blob, blocks, epoch)
+                ?? throw new StaleWriterException($"Upload blob {blob.Name} was claimed by a newer writer than epoch {epoch}.");
         }
+    }
+
+    /// <summary>
+    /// The blob's ETag when it already holds exactly <paramref name="blocks"/> under <paramref name="epoch"/>:
+    /// the SDK retried a commit whose first answer was lost, and the retry's condition no longer held.
+    /// Only this writer commits under its epoch, so the same list there is its own commit.
+    /// </summary>
+    private static async Task<ETag?> CommittedAlreadyAsync(BlockBlobClient blob, IEnumerable<string> blocks, long epoch)
+    {
+        var properties = (await blob.GetPropertiesAsync()).Value;
+        if (!properties.Metadata.TryGetValue(EpochKey, out var claimed) || claimed != epoch.ToString())
+        {
+            return null;
+        }
+
+        var committed = (await blob.GetBlockListAsync(BlockListTypes.Committed, conditions: new BlobRequestConditions { IfMatch = properties.ETag })).Value;
+        return committed.CommittedBlocks.Select(block => block.Name).SequenceEqual(blocks) ? properties.ETag : null;
     }
 }
