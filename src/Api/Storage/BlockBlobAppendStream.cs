@@ -40,8 +40,8 @@ internal sealed class BlockBlobAppendStream(BlockBlobClient blob, List<string> b
     {
         while (source.Length > 0)
         {
-            _filling ??= ArrayPool<byte>.Shared.Rent(blockSize);
-            var take = Math.Min(source.Length, blockSize - _filled);
+            GrowFor(source.Length);
+            var take = Math.Min(source.Length, Math.Min(_filling!.Length, blockSize) - _filled);
             source[..take].CopyTo(_filling.AsMemory(_filled));
             _filled += take;
             source = source[take..];
@@ -50,6 +50,29 @@ internal sealed class BlockBlobAppendStream(BlockBlobClient blob, List<string> b
                 await StartStagingAsync();
             }
         }
+    }
+
+    /// <summary>
+    /// Makes room for more bytes in the filling buffer: it starts small and doubles up to the block size,
+    /// so a small upload does not hold a whole block's memory.
+    /// </summary>
+    private void GrowFor(int more)
+    {
+        const int FirstSize = 64 << 10;
+        if (_filling is not null && (_filled < _filling.Length || _filling.Length >= blockSize))
+        {
+            return;
+        }
+
+        var size = Math.Min(blockSize, Math.Max(FirstSize, Math.Max(_filled + more, (_filling?.Length ?? 0) * 2)));
+        var grown = ArrayPool<byte>.Shared.Rent(size);
+        if (_filling is not null)
+        {
+            _filling.AsSpan(0, _filled).CopyTo(grown);
+            ArrayPool<byte>.Shared.Return(_filling);
+        }
+
+        _filling = grown;
     }
 
     /// <summary>
