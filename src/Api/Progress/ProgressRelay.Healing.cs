@@ -11,10 +11,11 @@ public sealed partial class ProgressRelay
     /// For every watched upload whose stream may have stopped delivering, and that is not being healed
     /// already, starts a heal: it reads the grain's status, relays it when the watchers have not seen
     /// it, and subscribes again when events were lost. Heals run on their own, each within
-    /// <paramref name="giveUpAfter"/>: one that waits on a dying silo holds up neither the others nor the next round.
+    /// <c>Uploads:RelayHealTimeout</c>: one that waits on a dying silo holds up neither the others nor the next round.
     /// </summary>
-    public void StartHealing(TimeSpan uploadingSilence, TimeSpan idleSilence, TimeSpan giveUpAfter, CancellationToken cancellationToken)
+    public void StartHealing(CancellationToken cancellationToken)
     {
+        var (uploadingSilence, idleSilence, giveUpAfter) = (options.Value.RelaySilence, options.Value.RelayIdleSilence, options.Value.RelayHealTimeout);
         var clusterChangedAt = Interlocked.Read(ref _clusterChangedAt);
         WatchedUpload[] suspects;
         lock (_watched)

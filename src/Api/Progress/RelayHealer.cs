@@ -1,10 +1,7 @@
-using Microsoft.Extensions.Options;
-using OrleansUploads.Api.Uploads;
-
 namespace OrleansUploads.Api.Progress;
 
 /// <summary>Looks every second for watched uploads whose stream may have stopped delivering, and starts healing their relay.</summary>
-public sealed class RelayHealer(ProgressRelay relay, IOptions<UploadApiOptions> options) : BackgroundService
+public sealed class RelayHealer(ProgressRelay relay) : BackgroundService
 {
     private static readonly TimeSpan Pace = TimeSpan.FromSeconds(1);
 
@@ -13,8 +10,7 @@ public sealed class RelayHealer(ProgressRelay relay, IOptions<UploadApiOptions> 
         using var timer = new PeriodicTimer(Pace);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            var timing = options.Value;
-            relay.StartHealing(timing.RelaySilence, timing.RelayIdleSilence, timing.RelayHealTimeout, stoppingToken);
+            relay.StartHealing(stoppingToken);
         }
     }
 }

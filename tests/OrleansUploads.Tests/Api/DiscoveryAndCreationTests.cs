@@ -6,7 +6,7 @@ using static OrleansUploads.Tests.Infrastructure.TusRequests;
 namespace OrleansUploads.Tests.Api;
 
 /// <remarks>Runs once for each store: see the classes at the end.</remarks>
-public abstract class DiscoveryAndCreationTests(IStoreFixture fixture)
+public abstract class DiscoveryAndCreationTests(StoreServiceFixture fixture)
 {
     private readonly HttpClient _client = fixture.CreateClient();
 

@@ -6,7 +6,7 @@ using static OrleansUploads.Tests.Infrastructure.TusRequests;
 namespace OrleansUploads.Tests.Api;
 
 /// <remarks>Runs once for each store: see the classes at the end.</remarks>
-public abstract class PatchTests(IStoreFixture fixture)
+public abstract class PatchTests(StoreServiceFixture fixture)
 {
     private readonly HttpClient _client = fixture.CreateClient();
 

@@ -8,7 +8,7 @@ using static OrleansUploads.Tests.Infrastructure.TusRequests;
 namespace OrleansUploads.Tests.Api;
 
 /// <remarks>Runs once for each store: see the classes at the end.</remarks>
-public abstract class StatusTests(IStoreFixture fixture)
+public abstract class StatusTests(StoreServiceFixture fixture)
 {
     private readonly HttpClient _client = fixture.CreateClient();
 

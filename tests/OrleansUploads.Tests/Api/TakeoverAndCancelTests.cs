@@ -6,7 +6,7 @@ namespace OrleansUploads.Tests.Api;
 
 /// <summary>Single writer without 423, and cancel that stops a transfer in flight.</summary>
 /// <remarks>Runs once for each store: see the classes at the end.</remarks>
-public abstract class TakeoverAndCancelTests(IStoreFixture fixture)
+public abstract class TakeoverAndCancelTests(StoreServiceFixture fixture)
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly HttpClient _client = fixture.CreateClient();
