@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.SignalR;
 using OrleansUploads.Tests.Infrastructure;
 using static OrleansUploads.Tests.Infrastructure.TusRequests;
 
@@ -189,6 +190,23 @@ public sealed class ClusterTests : IAsyncLifetime, IDisposable
         }
 
         Assert.Equal(Sha256(data), (await watcher.NextAsync("UploadCompleted", id, Patience)).Sha256);
+    }
+
+    [Fact]
+    public async Task Watching_while_no_silo_answers_fails_with_a_message_to_try_again()
+    {
+        using var one = First.CreateClient();
+        var location = await one.CreateAsync(10);
+        foreach (var silo in Cluster.Silos)
+        {
+            await silo.KillAsync();
+        }
+
+        await using var watcher = await Watcher.ConnectAsync(Second.BaseAddress);
+        var refused = await Assert.ThrowsAsync<HubException>(() => watcher.WatchAsync(IdOf(location)));
+
+        // Said so that a client knows to call again, not "an unexpected error".
+        Assert.Contains("Try again shortly", refused.Message);
     }
 
     private static string Endpoint(UploadService api) => new Uri(api.BaseAddress, "/api/uploads").ToString();
