@@ -28,11 +28,23 @@ public static class StorageHosting
         return services;
     }
 
-    /// <summary>Checks the store before the API takes requests; a store it cannot use stops start-up.</summary>
-    private sealed class StoreCheck(AzureBlobUploadStore store) : IHostedService
+    /// <summary>
+    /// Checks the store before the API takes requests; a store it cannot use stops start-up. It runs in
+    /// the starting phase, before any hosted service starts (the web server among them), so the API
+    /// never listens with a store it cannot use.
+    /// </summary>
+    private sealed class StoreCheck(AzureBlobUploadStore store) : IHostedLifecycleService
     {
-        public Task StartAsync(CancellationToken cancellationToken) => store.CheckAsync(cancellationToken);
+        public Task StartingAsync(CancellationToken cancellationToken) => store.CheckAsync(cancellationToken);
+
+        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
         public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
