@@ -37,11 +37,11 @@ public static class StatusApi
         services.ForCallerUploadAsync(id, context, async status =>
         {
             var running = !status.State.IsTerminal();
-            if (status.State != UploadState.Completed && !(running && context.Request.Headers.Range.Count > 0))
+            if (status.State != UploadState.Completed && !(running && context.Request.Headers.Range.Count > 0 && services.Store.ReadsWhileRunning))
             {
-                return status.State.IsTerminal()
-                    ? TusResults.ForFinished(status)
-                    : TusResults.Problem(StatusCodes.Status409Conflict, "The upload is not complete yet; ask for a range of its stored bytes (Range) to read them now.");
+                return status.State.IsTerminal() ? TusResults.ForFinished(status)
+                    : services.Store.ReadsWhileRunning ? TusResults.Problem(StatusCodes.Status409Conflict, "The upload is not complete yet; ask for a range of its stored bytes (Range) to read them now.")
+                    : TusResults.Problem(StatusCodes.Status409Conflict, "The upload is not complete yet, and its store serves its bytes only once it is.");
             }
 
             // The stored content type is the client's claim: never let a browser sniff it into something else.

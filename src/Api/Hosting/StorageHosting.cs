@@ -1,3 +1,6 @@
+using Amazon;
+using Amazon.Runtime;
+using Amazon.S3;
 using Azure.Storage.Blobs;
 using OrleansUploads.Api.Storage;
 using OrleansUploads.Cluster;
@@ -7,25 +10,67 @@ namespace OrleansUploads.Api.Hosting;
 /// <summary>Which store holds the upload bytes, from <c>Storage:Kind</c>.</summary>
 public static class StorageHosting
 {
+    // Few, quick retries: a request waits on the store, and an unreachable one must answer 503 soon.
+    private const int Retries = 2;
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(30);
+
     public static IServiceCollection AddUploadStore(this IServiceCollection services, IConfiguration configuration)
     {
         var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
-        if (!storage.UsesAzure)
+        IUploadStore store = storage.Kind.ToLowerInvariant() switch
         {
-            return services.AddSingleton<IUploadStore>(new FileUploadStore(Path.Combine(ClusterSettings.DataFolder(configuration), "files"), storage.FlushToDisk));
-        }
+            "file" => new FileUploadStore(Path.Combine(ClusterSettings.DataFolder(configuration), "files"), storage.FlushToDisk),
+            "azure" => AzureStore(storage.Azure),
+            "s3" => S3Store(storage.S3),
+            _ => throw new InvalidOperationException($"Storage:Kind is '{storage.Kind}'; it must be file, azure or s3."),
+        };
+        services.AddSingleton(store);
+        services.AddHostedService(_ => new StoreCheck(store));
+        return services;
+    }
 
-        if (string.IsNullOrWhiteSpace(storage.Azure.ConnectionString))
+    private static AzureBlobUploadStore AzureStore(AzureBlobOptions azure)
+    {
+        if (string.IsNullOrWhiteSpace(azure.ConnectionString))
         {
             throw new InvalidOperationException("Storage:Kind is azure, but Storage:Azure:ConnectionString is not set.");
         }
 
-        // Few, quick retries: a request waits on the store, and an unreachable one must answer 503 soon.
-        var options = new BlobClientOptions { Retry = { MaxRetries = 2, Delay = TimeSpan.FromMilliseconds(200), NetworkTimeout = TimeSpan.FromSeconds(30) } };
-        var store = new AzureBlobUploadStore(new BlobContainerClient(storage.Azure.ConnectionString, storage.Azure.Container, options), storage.Azure.BlockSize);
-        services.AddSingleton<IUploadStore>(store);
-        services.AddHostedService(_ => new StoreCheck(store));
-        return services;
+        var options = new BlobClientOptions { Retry = { MaxRetries = Retries, Delay = TimeSpan.FromMilliseconds(200), NetworkTimeout = RequestTimeout } };
+        return new AzureBlobUploadStore(new BlobContainerClient(azure.ConnectionString, azure.Container, options), azure.BlockSize);
+    }
+
+    private static S3UploadStore S3Store(S3Options s3)
+    {
+        if (s3.PartSize < S3Options.SmallestPart)
+        {
+            throw new InvalidOperationException($"Storage:S3:PartSize is {s3.PartSize}; S3 wants at least {S3Options.SmallestPart} bytes in a part.");
+        }
+
+        var config = new AmazonS3Config
+        {
+            ForcePathStyle = s3.ForcePathStyle,
+            MaxErrorRetry = Retries,
+            Timeout = RequestTimeout,
+            // Checksums only where S3 demands them: the upload's SHA-256 is the integrity check, and
+            // S3-compatible services do not all understand the newer trailing checksums.
+            RequestChecksumCalculation = RequestChecksumCalculation.WHEN_REQUIRED,
+            ResponseChecksumValidation = ResponseChecksumValidation.WHEN_REQUIRED,
+        };
+        if (string.IsNullOrWhiteSpace(s3.ServiceUrl))
+        {
+            config.RegionEndpoint = RegionEndpoint.GetBySystemName(s3.Region);
+        }
+        else
+        {
+            config.ServiceURL = s3.ServiceUrl;
+            config.AuthenticationRegion = s3.Region;
+        }
+
+        var client = string.IsNullOrEmpty(s3.AccessKey)
+            ? new AmazonS3Client(config)
+            : new AmazonS3Client(new BasicAWSCredentials(s3.AccessKey, s3.SecretKey), config);
+        return new S3UploadStore(client, s3.Bucket, s3.PartSize);
     }
 
     /// <summary>
@@ -33,7 +78,7 @@ public static class StorageHosting
     /// the starting phase, before any hosted service starts (the web server among them), so the API
     /// never listens with a store it cannot use.
     /// </summary>
-    private sealed class StoreCheck(AzureBlobUploadStore store) : IHostedLifecycleService
+    private sealed class StoreCheck(IUploadStore store) : IHostedLifecycleService
     {
         public Task StartingAsync(CancellationToken cancellationToken) => store.CheckAsync(cancellationToken);
 

@@ -12,10 +12,7 @@ namespace OrleansUploads.Api.Storage;
 /// </summary>
 public sealed class AzureBlobUploadStore(BlobContainerClient container, int blockSize) : IUploadStore
 {
-    /// <summary>
-    /// Makes the container when it is missing. Run at start-up, so wrong credentials or an unreachable
-    /// account stop the service with a clear message instead of failing the first upload.
-    /// </summary>
+    /// <summary>Makes the container when it is missing.</summary>
     public async Task CheckAsync(CancellationToken cancellationToken)
     {
         try

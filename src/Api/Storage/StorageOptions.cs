@@ -12,10 +12,13 @@ public sealed class StorageOptions
     /// </summary>
     public bool FlushToDisk { get; set; } = true;
 
-    /// <summary><c>file</c> (the default): a folder every API instance sees; <c>azure</c>: Azure Blob storage, no shared disk needed.</summary>
+    /// <summary>
+    /// <c>file</c> (the default): a folder every API instance sees; <c>azure</c>: Azure Blob storage;
+    /// <c>s3</c>: an S3 bucket. Neither of the last two needs a shared disk.
+    /// </summary>
     public string Kind { get; set; } = "file";
 
     public AzureBlobOptions Azure { get; set; } = new();
 
-    public bool UsesAzure => string.Equals(Kind, "azure", StringComparison.OrdinalIgnoreCase);
+    public S3Options S3 { get; set; } = new();
 }

@@ -184,6 +184,7 @@ internal sealed class ChunkWrite : IAsyncDisposable
 
     private async Task<ChunkOutcome> CompleteAsync()
     {
+        await _store.SealAsync(_request.UploadId, _position, CancellationToken.None);
         var sha256 = _fileHash is not null
             ? Convert.ToHexStringLower(_fileHash.GetHashAndReset())
             : await _store.Sha256Async(_request.UploadId, CancellationToken.None);

@@ -25,6 +25,7 @@ public sealed class StoredCompletion(IUploadStore store)
             return await grain.FailAsync($"Stored data was lost: {status.BytesReceived} bytes were committed but storage holds fewer.");
         }
 
+        await store.SealAsync(status.Id, status.BytesReceived, CancellationToken.None);
         return await grain.CompleteStoredAsync(await store.Sha256Async(status.Id, CancellationToken.None));
     }
 }

@@ -145,3 +145,6 @@ public sealed class DiscoveryAndCreationTestsOnFiles(ServiceFixture fixture) : D
 
 [Collection(AzureServiceCollection.Name)]
 public sealed class DiscoveryAndCreationTestsOnAzure(AzureServiceFixture fixture) : DiscoveryAndCreationTests(fixture);
+
+[Collection(S3ServiceCollection.Name)]
+public sealed class DiscoveryAndCreationTestsOnS3(S3ServiceFixture fixture) : DiscoveryAndCreationTests(fixture);

@@ -120,6 +120,29 @@ public abstract class PatchTests(StoreServiceFixture fixture)
         Assert.Equal(data[..4096], await fixture.StoredBytesAsync(IdOf(location)));
     }
 
+    [Fact]
+    public async Task A_rejected_chunk_that_filled_blocks_or_parts_leaves_the_offset_and_the_upload_resumes_whole()
+    {
+        // The rejected chunk starts mid-block (after a short first chunk) and runs over more than one
+        // block or part, so storage has to go back to an offset inside what it already sent.
+        var head = 100_000;
+        var data = RandomBytes(head + 2 * fixture.CommitUnit + (1 << 20));
+        var location = await _client.CreateAsync(data.Length);
+        await _client.PatchAsync(location, 0, data[..head]);
+        var request = Patch(location, head, new ByteArrayContent(RandomBytes(data.Length - head)));
+        request.Headers.Add("Upload-Checksum", $"sha256 {Convert.ToBase64String(SHA256.HashData(data[head..]))}");
+
+        using var rejected = await _client.SendAsync(request);
+        var offset = await _client.OffsetAsync(location);
+        using var resumed = await _client.PatchAsync(location, head, data[head..]);
+
+        Assert.Equal((460, head), ((int)rejected.StatusCode, offset));
+        Assert.Equal(HttpStatusCode.NoContent, resumed.StatusCode);
+        var status = await _client.StatusAsync(location);
+        Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
+        Assert.Equal(data, await _client.GetByteArrayAsync(location + "/content"));
+    }
+
     [Theory]
     [InlineData("crc32 AAAA")]
     [InlineData("sha256")]
@@ -172,3 +195,6 @@ public sealed class PatchTestsOnFiles(ServiceFixture fixture) : PatchTests(fixtu
 
 [Collection(AzureServiceCollection.Name)]
 public sealed class PatchTestsOnAzure(AzureServiceFixture fixture) : PatchTests(fixture);
+
+[Collection(S3ServiceCollection.Name)]
+public sealed class PatchTestsOnS3(S3ServiceFixture fixture) : PatchTests(fixture);

@@ -3,17 +3,19 @@ using static OrleansUploads.Tests.Infrastructure.TusRequests;
 
 namespace OrleansUploads.Tests.Cluster;
 
-/// <summary>A cluster whose API instances share no disk: the upload bytes live in Azure Blob storage (Azurite).</summary>
+/// <summary>A cluster whose API instances share no disk: the upload bytes live in an object store (Azurite, or an S3 emulator).</summary>
 public sealed class ObjectStoreClusterTests : IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly string _folder = Directory.CreateTempSubdirectory("object-store-files-").FullName;
 
-    [Fact]
-    public async Task An_upload_begun_on_one_instance_finishes_on_another_with_no_shared_disk_after_the_first_is_killed()
+    [Theory]
+    [InlineData(StoreUnderTest.Azure)]
+    [InlineData(StoreUnderTest.S3)]
+    public async Task An_upload_begun_on_one_instance_finishes_on_another_with_no_shared_disk_after_the_first_is_killed(string kind)
     {
-        await using var azurite = await AzuriteServer.StartAsync();
-        await using var cluster = await UploadCluster.StartAsync(silos: 1, apis: 2, azurite.StoreSettings("no-shared-disk"));
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        await using var cluster = await UploadCluster.StartAsync(silos: 1, apis: 2, store.Settings);
         var (first, second) = (cluster.Apis[0], cluster.Apis[1]);
         Assert.NotEqual(first.DataPath, second.DataPath);
         var data = RandomBytes(24 << 20);

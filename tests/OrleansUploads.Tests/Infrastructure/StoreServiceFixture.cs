@@ -19,8 +19,16 @@ public abstract class StoreServiceFixture(string kind) : IAsyncLifetime
     /// <summary>What the store holds for an upload, or null when it holds nothing under that id.</summary>
     public Task<byte[]?> StoredBytesAsync(string uploadId) => Store.StoredBytesAsync(Service, uploadId);
 
+    /// <inheritdoc cref="StoreUnderTest.HoldsNothingAsync"/>
+    public Task<bool> HoldsNothingAsync(string uploadId) => Store.HoldsNothingAsync(Service, uploadId);
+
     /// <summary>Removes an upload's bytes behind the service's back, as a lost volume or a deleted blob would.</summary>
     public Task LoseStoredBytesAsync(string uploadId) => Store.LoseStoredBytesAsync(Service, uploadId);
+
+    /// <inheritdoc cref="StoreUnderTest.CommitUnit"/>
+    public int CommitUnit => Store.CommitUnit;
+
+    public bool ReadsWhileRunning => kind != StoreUnderTest.S3;
 
     public async Task InitializeAsync()
     {
@@ -48,6 +56,9 @@ public sealed class ServiceFixture() : StoreServiceFixture(StoreUnderTest.File);
 /// <summary>The service keeping its upload bytes in Azurite.</summary>
 public sealed class AzureServiceFixture() : StoreServiceFixture(StoreUnderTest.Azure);
 
+/// <summary>The service keeping its upload bytes in an S3 emulator.</summary>
+public sealed class S3ServiceFixture() : StoreServiceFixture(StoreUnderTest.S3);
+
 [CollectionDefinition(Name)]
 public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>
 {
@@ -58,4 +69,10 @@ public sealed class ServiceCollection : ICollectionFixture<ServiceFixture>
 public sealed class AzureServiceCollection : ICollectionFixture<AzureServiceFixture>
 {
     public const string Name = "service on Azure Blob storage";
+}
+
+[CollectionDefinition(Name)]
+public sealed class S3ServiceCollection : ICollectionFixture<S3ServiceFixture>
+{
+    public const string Name = "service on S3";
 }

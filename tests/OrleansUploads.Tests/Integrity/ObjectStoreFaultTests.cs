@@ -4,26 +4,30 @@ using static OrleansUploads.Tests.Infrastructure.TusRequests;
 
 namespace OrleansUploads.Tests.Integrity;
 
-/// <summary>Azure Blob storage that refuses the service's key, or goes away mid-upload and comes back.</summary>
+/// <summary>An object store that refuses the service's key, or goes away mid-upload and comes back: Azure Blob storage and S3.</summary>
 public sealed class ObjectStoreFaultTests
 {
-    [Fact]
-    public async Task Wrong_credentials_stop_the_service_at_start_up_with_a_message_saying_so()
+    [Theory]
+    [InlineData(StoreUnderTest.Azure)]
+    [InlineData(StoreUnderTest.S3)]
+    public async Task Wrong_credentials_stop_the_service_at_start_up_with_a_message_saying_so(string kind)
     {
-        await using var azurite = await AzuriteServer.StartAsync();
-        var wrongKey = Convert.ToBase64String(RandomBytes(64));
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        var (settings, named) = store.WrongCredentials;
 
-        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-            UploadService.StartAsync("--Storage:Kind=azure", $"--Storage:Azure:ConnectionString={azurite.ConnectionStringWith(wrongKey)}"));
+        var failure = await Assert.ThrowsAsync<InvalidOperationException>(() => UploadService.StartAsync(settings));
 
-        Assert.Contains("cannot be used (check Storage:Azure:ConnectionString", failure.Message);
+        Assert.Contains("cannot be used (check ", failure.Message);
+        Assert.Contains(named, failure.Message);
     }
 
-    [Fact]
-    public async Task An_upload_resumes_and_completes_whole_after_the_store_was_unreachable_and_restarted()
+    [Theory]
+    [InlineData(StoreUnderTest.Azure)]
+    [InlineData(StoreUnderTest.S3)]
+    public async Task An_upload_resumes_and_completes_whole_after_the_store_was_unreachable_and_restarted(string kind)
     {
-        await using var azurite = await AzuriteServer.StartAsync(persistent: true);
-        await using var service = await UploadService.StartAsync([.. azurite.StoreSettings("restarts"), "--Storage:Azure:BlockSize=65536"]);
+        await using var store = await StoreUnderTest.StartAsync(kind, persistent: true);
+        await using var service = await UploadService.StartAsync(store.Settings);
         using var client = service.CreateClient();
         var data = RandomBytes(1 << 20);
         var location = await client.CreateAsync(data.Length);
@@ -31,10 +35,10 @@ public sealed class ObjectStoreFaultTests
         {
         }
 
-        await azurite.StopAsync();
+        await store.StopAsync();
         using var refused = await client.PatchAsync(location, 400_000, data[400_000..700_000]);
         var offsetWhileDown = await client.OffsetAsync(location);
-        await azurite.RestartAsync();
+        await store.RestartAsync();
         var offset = await client.OffsetAsync(location);
         using (await client.PatchAsync(location, offset, data[(int)offset..]))
         {

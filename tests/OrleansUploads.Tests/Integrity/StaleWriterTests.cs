@@ -5,59 +5,49 @@ using static OrleansUploads.Tests.Infrastructure.TusRequests;
 namespace OrleansUploads.Tests.Integrity;
 
 /// <summary>
-/// Two API instances in front of one silo, sharing the upload folder. A writer on the first freezes
-/// mid-body (SIGSTOP, as a process hung on a disk would), loses its lease to a writer on the second,
-/// and wakes up with more bytes to write: storage must refuse them.
+/// Two API instances in front of one silo, sharing one store (a folder, Azure Blob storage or S3). A
+/// writer on the first freezes mid-body (SIGSTOP, as a process hung on a disk would), loses its lease
+/// to a writer on the second, and wakes up with more bytes to write: storage must refuse them.
 /// </summary>
-public sealed class StaleWriterTests : IAsyncLifetime
+public sealed class StaleWriterTests
 {
-    private const int Size = 8 << 20;
-    private SiloProcess? _silo;
-    private UploadService? _first;
-    private UploadService? _second;
-
-    public async Task InitializeAsync()
+    [Theory]
+    [InlineData(StoreUnderTest.File)]
+    [InlineData(StoreUnderTest.Azure)]
+    [InlineData(StoreUnderTest.S3)]
+    public async Task A_writer_that_froze_and_lost_its_lease_cannot_write_over_the_one_that_took_over(string kind)
     {
-        _silo = await SiloProcess.StartAsync(null, "--Uploads:LeaseTakeoverTimeout=00:00:01");
-        var instances = await Task.WhenAll(UploadService.StartClientAsync(_silo), UploadService.StartClientAsync(_silo));
-        (_first, _second) = (instances[0], instances[1]);
-    }
+        await using var store = await StoreUnderTest.StartAsync(kind);
+        await using var silo = await SiloProcess.StartAsync(null, "--Uploads:LeaseTakeoverTimeout=00:00:01");
+        var instances = await Task.WhenAll(UploadService.StartClientAsync(silo, store.Settings), UploadService.StartClientAsync(silo, store.Settings));
+        await using var first = instances[0];
+        await using var second = instances[1];
+        // The frozen writer has a block or part committed, and wakes with more than a part to send.
+        var committedFirst = Math.Max(1 << 20, store.CommitUnit);
+        var size = committedFirst * 2 + (4 << 20);
+        using var client = second.CreateClient();
+        var stale = RandomBytes(size);
+        var real = RandomBytes(size);
+        var location = await client.CreateAsync(size);
+        await using var frozen = await StalledPatch.StartAsync(first.BaseAddress, location, 0, size, stale.AsMemory(0, committedFirst));
+        await Eventually.UntilAsync(() => client.StatusAsync(location), s => s.BytesReceived == committedFirst, TimeSpan.FromSeconds(20), "the first writer's bytes to be committed");
 
-    [Fact]
-    public async Task A_writer_that_froze_and_lost_its_lease_cannot_write_over_the_one_that_took_over()
-    {
-        using var client = _second!.CreateClient();
-        var stale = RandomBytes(Size);
-        var real = RandomBytes(Size);
-        var location = await client.CreateAsync(Size);
-        await using var frozen = await StalledPatch.StartAsync(_first!.BaseAddress, location, 0, Size, stale.AsMemory(0, 1 << 20));
-        await Eventually.UntilAsync(() => client.StatusAsync(location), s => s.BytesReceived == 1 << 20, TimeSpan.FromSeconds(20), "the first writer's bytes to be committed");
-
-        await _first.FreezeAsync();
+        await first.FreezeAsync();
         // What the frozen writer's client sends now waits in its socket for the process to wake.
-        var more = frozen.SendAsync(stale.AsMemory(1 << 20, 3 << 20));
+        var more = frozen.SendAsync(stale.AsMemory(committedFirst, committedFirst + (2 << 20)));
         var committed = await client.OffsetAsync(location);
         using var takeover = await client.PatchAsync(location, committed, real[(int)committed..]);
         Assert.Equal(HttpStatusCode.NoContent, takeover.StatusCode);
-        await _first.ThawAsync();
+        await first.ThawAsync();
         await more;
         // The woken writer hears that a newer one took over, as any superseded writer does.
         Assert.Equal(409, await frozen.StatusCodeAsync(TimeSpan.FromSeconds(30)));
 
         var expected = stale[..(int)committed].Concat(real[(int)committed..]).ToArray();
-        Assert.Equal(("completed", Sha256(expected)), ((await client.StatusAsync(location)).State, (await client.StatusAsync(location)).Sha256));
-        var stored = await File.ReadAllBytesAsync(_second.StoredFile(IdOf(location)));
-        Assert.True(expected.AsSpan().SequenceEqual(stored), "the stored file was written over");
-    }
-
-    public async Task DisposeAsync()
-    {
-        foreach (var process in new IAsyncDisposable?[] { _first, _second, _silo })
-        {
-            if (process is not null)
-            {
-                await process.DisposeAsync();
-            }
-        }
+        var status = await client.StatusAsync(location);
+        Assert.Equal(("completed", Sha256(expected)), (status.State, status.Sha256));
+        var stored = await store.StoredBytesAsync(second, IdOf(location));
+        Assert.True(expected.AsSpan().SequenceEqual(stored), "the stored bytes were written over");
+        Assert.Equal(expected, await client.GetByteArrayAsync(location + "/content"));
     }
 }

@@ -10,6 +10,7 @@ public sealed class ExpiryTests
     [Theory]
     [InlineData(StoreUnderTest.File)]
     [InlineData(StoreUnderTest.Azure)]
+    [InlineData(StoreUnderTest.S3)]
     public async Task An_idle_unfinished_upload_expires_its_bytes_are_deleted_and_watchers_are_told(string kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
@@ -24,7 +25,7 @@ public sealed class ExpiryTests
         var laterExpiry = DateTimeOffset.Parse(patch.Headers.GetValues("Upload-Expires").Single());
         await using var watcher = await Watcher.ConnectAsync(service.BaseAddress);
         var expired = await ExpiredAsync(watcher, IdOf(location));
-        await Eventually.UntilAsync(() => store.StoredBytesAsync(service, IdOf(location)), stored => stored is null,
+        await Eventually.UntilAsync(() => store.HoldsNothingAsync(service, IdOf(location)), nothing => nothing,
             TimeSpan.FromSeconds(30), "the expired upload's bytes to be deleted");
 
         Assert.Contains("expiration", options.Headers.GetValues("Tus-Extension").Single());

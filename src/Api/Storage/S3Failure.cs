@@ -1,0 +1,39 @@
+using System.Net;
+using Amazon.Runtime;
+using Amazon.S3;
+
+namespace OrleansUploads.Api.Storage;
+
+/// <summary>S3 failures in the terms the rest of the API knows: an unreachable or failing service is <see cref="StorageUnavailableException"/>.</summary>
+internal static class S3Failure
+{
+    public static async Task<T> MapAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (AmazonS3Exception failure) when ((int)failure.StatusCode is 0 or >= 500 or 403)
+        {
+            throw new StorageUnavailableException($"S3 failed ({(int)failure.StatusCode} {failure.ErrorCode}): {failure.Message}");
+        }
+        catch (Exception failure) when (failure is HttpRequestException or AmazonServiceException { InnerException: HttpRequestException or IOException }
+            or OperationCanceledException { InnerException: TimeoutException })
+        {
+            // The SDK's retries all failed to reach the service, or each timed out.
+            throw new StorageUnavailableException($"S3 is unreachable: {failure.Message}");
+        }
+    }
+
+    public static Task MapAsync(Func<Task> call) => MapAsync(async () =>
+    {
+        await call();
+        return true;
+    });
+
+    public static bool IsPreconditionFailed(AmazonS3Exception failure) => failure.StatusCode == HttpStatusCode.PreconditionFailed;
+
+    /// <summary>The object is not there (a HEAD's answer names no error code); a missing bucket or multipart upload is another matter.</summary>
+    public static bool IsMissingObject(AmazonS3Exception failure) =>
+        failure.StatusCode == HttpStatusCode.NotFound && failure.ErrorCode is not ("NoSuchBucket" or "NoSuchUpload");
+}
