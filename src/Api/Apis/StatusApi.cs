@@ -49,7 +49,7 @@ public static class StatusApi
             var stored = await services.Store.OpenReadAsync(status.Id, context.RequestAborted);
             var name = status.FileName ?? status.Id;
             return running
-                ? TypedResults.File(new StoredPrefixStream(stored, status.BytesReceived), "application/octet-stream", name, enableRangeProcessing: true)
+                ? TypedResults.File(new StoredPrefixStream(stored, Math.Min(status.BytesReceived, stored.Length)), "application/octet-stream", name, enableRangeProcessing: true)
                 : TypedResults.File(stored, "application/octet-stream", name, status.CompletedAt, new EntityTagHeaderValue($"\"{status.Sha256}\""), enableRangeProcessing: true);
         });
 }

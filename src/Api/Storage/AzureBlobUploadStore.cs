@@ -6,9 +6,10 @@ using Azure.Storage.Blobs.Specialized;
 namespace OrleansUploads.Api.Storage;
 
 /// <summary>
-/// One block blob per upload in an Azure Storage container: bytes are staged as blocks and the block
-/// list is committed as each block lands (<see cref="BlockBlobAppendStream"/>), so the blob is always
-/// the durable prefix of the upload, readable with ranges while it runs and complete when it completes.
+/// One block blob per upload in an Azure Storage container: bytes are staged as blocks, durable once
+/// staged, and the block list is committed now and then and when a request ends
+/// (<see cref="BlockBlobAppendStream"/>). The blob is a prefix of the upload, readable with ranges
+/// while it runs; a claim or a seal takes in the blocks staged after it (<see cref="BlockChain"/>).
 /// </summary>
 public sealed class AzureBlobUploadStore(BlobContainerClient container, int blockSize) : IUploadStore
 {
@@ -52,7 +53,7 @@ public sealed class AzureBlobUploadStore(BlobContainerClient container, int bloc
     {
         try
         {
-            return (await Blob(uploadId).GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ContentLength;
+            return (await BlockChain.ReadAsync(Blob(uploadId), cancellationToken)).Length;
         }
         catch (RequestFailedException failure) when (failure.ErrorCode == BlobErrorCode.BlobNotFound)
         {
@@ -76,6 +77,30 @@ public sealed class AzureBlobUploadStore(BlobContainerClient container, int bloc
     public Task TruncateAsync(string uploadId, long length, long epoch, CancellationToken cancellationToken) =>
         ClaimAsync(Blob(uploadId), length, epoch, cancellationToken);
 
+    /// <summary>Commits the blocks staged after the committed list, when a writer stopped before it could.</summary>
+    public Task SealAsync(string uploadId, long length, CancellationToken cancellationToken) => AzureFailure.MapAsync(async () =>
+    {
+        var blob = Blob(uploadId);
+        while (true)
+        {
+            var chain = await BlockChain.ReadAsync(blob, cancellationToken);
+            if (chain.Committed == length)
+            {
+                return;
+            }
+
+            try
+            {
+                await BlockIds.CommitAsync(blob, chain.CutTo(length, blob.Name), chain.Epoch, chain.ETag);
+                return;
+            }
+            catch (StaleWriterException)
+            {
+                // Sealed, or committed by its writer, between the read and this commit: read again.
+            }
+        }
+    });
+
     public Task<Stream> OpenReadAsync(string uploadId, CancellationToken cancellationToken) => AzureFailure.MapAsync(async () =>
     {
         try
@@ -94,8 +119,9 @@ public sealed class AzureBlobUploadStore(BlobContainerClient container, int bloc
 
     /// <summary>
     /// Makes the blob end at <paramref name="offset"/> for the writer of <paramref name="epoch"/>, which
-    /// from then on is the only one whose commits succeed: drops committed blocks past the offset (bytes
-    /// a crashed or stale writer stored but never reported) and records the epoch. Refused with
+    /// from then on is the only one whose commits succeed: commits the durable blocks up to the offset
+    /// (the previous writer's staged ones too) and records the epoch, which drops every block past it
+    /// (bytes a crashed or stale writer stored but never reported). Refused with
     /// <see cref="StaleWriterException"/> once a newer epoch claimed the blob.
     /// </summary>
     private static Task<(List<string> Blocks, ETag ETag)> ClaimAsync(BlockBlobClient blob, long offset, long epoch, CancellationToken cancellationToken) =>
@@ -103,29 +129,16 @@ public sealed class AzureBlobUploadStore(BlobContainerClient container, int bloc
         {
             while (true)
             {
-                var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
-                if (properties.Metadata.TryGetValue(BlockIds.EpochKey, out var claimed) && long.Parse(claimed) > epoch)
+                var chain = await BlockChain.ReadAsync(blob, cancellationToken);
+                if (chain.Epoch > epoch)
                 {
-                    throw new StaleWriterException($"Upload blob {blob.Name} was claimed by epoch {claimed}, newer than {epoch}.");
+                    throw new StaleWriterException($"Upload blob {blob.Name} was claimed by epoch {chain.Epoch}, newer than {epoch}.");
                 }
 
-                var committed = (await blob.GetBlockListAsync(BlockListTypes.Committed, cancellationToken: cancellationToken)).Value.CommittedBlocks;
-                var kept = new List<string>();
-                long end = 0;
-                foreach (var block in committed.TakeWhile(_ => end < offset))
-                {
-                    kept.Add(block.Name);
-                    end += block.SizeLong;
-                }
-
-                if (end != offset)
-                {
-                    throw new IOException($"Upload blob {blob.Name} holds no block boundary at {offset} (its blocks reach {end}).");
-                }
-
+                var kept = chain.CutTo(offset, blob.Name);
                 try
                 {
-                    return (kept, await BlockIds.CommitAsync(blob, kept, epoch, properties.ETag));
+                    return (kept, await BlockIds.CommitAsync(blob, kept, epoch, chain.ETag));
                 }
                 catch (StaleWriterException)
                 {

@@ -18,6 +18,17 @@ internal static class BlockIds
     /// </summary>
     public static string Of(long offset, long epoch) => Convert.ToBase64String(Encoding.ASCII.GetBytes($"{offset:D19}-{epoch:D19}"));
 
+    public static long OffsetOf(string id) => long.Parse(Decoded(id)[..19]);
+
+    /// <summary>The epoch of the writer that staged the block, or -1 for an id this store did not make.</summary>
+    public static long EpochOf(string id) => Decoded(id) is { Length: 39 } decoded && long.TryParse(decoded[20..], out var epoch) ? epoch : -1;
+
+    private static string Decoded(string id)
+    {
+        Span<byte> bytes = stackalloc byte[64];
+        return Convert.TryFromBase64String(id, bytes, out var written) ? Encoding.ASCII.GetString(bytes[..written]) : "";
+    }
+
     /// <summary>Commits <paramref name="blocks"/> as the whole blob if it is still as <paramref name="etag"/> says; the new ETag.</summary>
     public static async Task<ETag> CommitAsync(BlockBlobClient blob, IEnumerable<string> blocks, long epoch, ETag etag)
     {
@@ -50,7 +61,7 @@ internal static class BlockIds
             return null;
         }
 
-        var committed = (await blob.GetBlockListAsync(BlockListTypes.Committed, conditions: new BlobRequestConditions { IfMatch = properties.ETag })).Value;
-        return committed.CommittedBlocks.Select(block => block.Name).SequenceEqual(blocks) ? properties.ETag : null;
+        var committed = (await blob.GetBlockListAsync(BlockListTypes.Committed)).Value;
+        return committed.ETag == properties.ETag && committed.CommittedBlocks.Select(block => block.Name).SequenceEqual(blocks) ? properties.ETag : null;
     }
 }

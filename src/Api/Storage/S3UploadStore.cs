@@ -30,13 +30,26 @@ public sealed class S3UploadStore(IAmazonS3 s3, string bucket, int partSize) : I
             }
             catch (AmazonS3Exception missing) when (missing.ErrorCode == "NoSuchBucket")
             {
-                await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken);
+                await MakeBucketAsync(cancellationToken);
             }
         }
         catch (Exception failure) when (failure is AmazonS3Exception or HttpRequestException or Amazon.Runtime.AmazonServiceException)
         {
             throw new InvalidOperationException(
                 $"S3 bucket {bucket} cannot be used (check Storage:S3:ServiceUrl, Storage:S3:AccessKey and Storage:S3:SecretKey): {failure.Message}", failure);
+        }
+    }
+
+    private async Task MakeBucketAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken);
+        }
+        catch (AmazonS3Exception made) when (made.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
+        {
+            // Another instance starting beside this one made it first; whether it is ours to use, the listing says.
+            await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 }, cancellationToken);
         }
     }
 

@@ -22,9 +22,9 @@ public sealed class StaleWriterTests
         var instances = await Task.WhenAll(UploadService.StartClientAsync(silo, store.Settings), UploadService.StartClientAsync(silo, store.Settings));
         await using var first = instances[0];
         await using var second = instances[1];
-        // The frozen writer has a block or part committed, and wakes with more than a part to send.
+        // The frozen writer has a block or part committed, and wakes with more bytes to store.
         var committedFirst = Math.Max(1 << 20, store.CommitUnit);
-        var size = committedFirst * 2 + (4 << 20);
+        var size = committedFirst + (6 << 20);
         using var client = second.CreateClient();
         var stale = RandomBytes(size);
         var real = RandomBytes(size);
@@ -34,12 +34,20 @@ public sealed class StaleWriterTests
 
         await first.FreezeAsync();
         // What the frozen writer's client sends now waits in its socket for the process to wake.
-        var more = frozen.SendAsync(stale.AsMemory(committedFirst, committedFirst + (2 << 20)));
+        var more = frozen.SendAsync(stale.AsMemory(committedFirst, 2 << 20));
         var committed = await client.OffsetAsync(location);
         using var takeover = await client.PatchAsync(location, committed, real[(int)committed..]);
         Assert.Equal(HttpStatusCode.NoContent, takeover.StatusCode);
         await first.ThawAsync();
-        await more;
+        try
+        {
+            await more;
+        }
+        catch (IOException)
+        {
+            // The woken server may answer and close before it took all of it; what counts is what storage kept.
+        }
+
         // The woken writer hears that a newer one took over, as any superseded writer does.
         Assert.Equal(409, await frozen.StatusCodeAsync(TimeSpan.FromSeconds(30)));
 
