@@ -3,6 +3,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Azure.Storage.Blobs;
 using OrleansUploads.Api.Storage;
+using OrleansUploads.Api.Uploads;
 using OrleansUploads.Cluster;
 
 namespace OrleansUploads.Api.Hosting;
@@ -21,7 +22,7 @@ public static class StorageHosting
         {
             "file" => new FileUploadStore(Path.Combine(ClusterSettings.DataFolder(configuration), "files"), storage.FlushToDisk),
             "azure" => AzureStore(storage.Azure),
-            "s3" => S3Store(storage.S3),
+            "s3" => S3Store(storage.S3, configuration.GetSection(UploadApiOptions.Section).Get<UploadApiOptions>() ?? new UploadApiOptions()),
             _ => throw new InvalidOperationException($"Storage:Kind is '{storage.Kind}'; it must be file, azure or s3."),
         };
         services.AddSingleton(store);
@@ -40,11 +41,19 @@ public static class StorageHosting
         return new AzureBlobUploadStore(new BlobContainerClient(azure.ConnectionString, azure.Container, options), azure.BlockSize);
     }
 
-    private static S3UploadStore S3Store(S3Options s3)
+    private static S3UploadStore S3Store(S3Options s3, UploadApiOptions uploads)
     {
         if (s3.PartSize < S3Options.SmallestPart)
         {
             throw new InvalidOperationException($"Storage:S3:PartSize is {s3.PartSize}; S3 wants at least {S3Options.SmallestPart} bytes in a part.");
+        }
+
+        // S3 takes at most 10,000 parts; a few go to writers that were cut off mid-part (see MultipartManifest).
+        var largest = (long)s3.PartSize * (MultipartManifest.MostParts - S3Options.SpareParts);
+        if (uploads.MaxSizeBytes > largest)
+        {
+            throw new InvalidOperationException(
+                $"Uploads:MaxSizeBytes is {uploads.MaxSizeBytes}, but parts of Storage:S3:PartSize {s3.PartSize} reach only {largest} bytes in S3's {MultipartManifest.MostParts} parts; raise the part size.");
         }
 
         var config = new AmazonS3Config

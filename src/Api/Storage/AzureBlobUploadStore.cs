@@ -81,7 +81,7 @@ public sealed class AzureBlobUploadStore(BlobContainerClient container, int bloc
     public Task SealAsync(string uploadId, long length, CancellationToken cancellationToken) => AzureFailure.MapAsync(async () =>
     {
         var blob = Blob(uploadId);
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
             var chain = await BlockChain.ReadAsync(blob, cancellationToken);
             if (chain.Committed == length)
@@ -94,7 +94,7 @@ public sealed class AzureBlobUploadStore(BlobContainerClient container, int bloc
                 await BlockIds.CommitAsync(blob, chain.CutTo(length, blob.Name), chain.Epoch, chain.ETag);
                 return;
             }
-            catch (StaleWriterException)
+            catch (StaleWriterException) when (attempt < BlockChain.Attempts)
             {
                 // Sealed, or committed by its writer, between the read and this commit: read again.
             }
@@ -127,7 +127,7 @@ public sealed class AzureBlobUploadStore(BlobContainerClient container, int bloc
     private static Task<(List<string> Blocks, ETag ETag)> ClaimAsync(BlockBlobClient blob, long offset, long epoch, CancellationToken cancellationToken) =>
         AzureFailure.MapAsync(async () =>
         {
-            while (true)
+            for (var attempt = 1; ; attempt++)
             {
                 var chain = await BlockChain.ReadAsync(blob, cancellationToken);
                 if (chain.Epoch > epoch)
@@ -140,7 +140,7 @@ public sealed class AzureBlobUploadStore(BlobContainerClient container, int bloc
                 {
                     return (kept, await BlockIds.CommitAsync(blob, kept, epoch, chain.ETag));
                 }
-                catch (StaleWriterException)
+                catch (StaleWriterException) when (attempt < BlockChain.Attempts)
                 {
                     // Another writer committed between the read and this claim: read again.
                 }

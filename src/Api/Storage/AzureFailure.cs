@@ -11,8 +11,10 @@ internal static class AzureFailure
         {
             return await call();
         }
-        catch (RequestFailedException failure) when (failure.Status is 0 or >= 500 or 403)
+        catch (RequestFailedException failure)
         {
+            // Whatever the service refused that the store did not expect (a throttled or timed-out request,
+            // a blob deleted under the writer) changes nothing that was stored: the client may try again.
             throw new StorageUnavailableException($"Azure Blob storage failed ({failure.Status} {failure.ErrorCode}): {failure.Message}");
         }
         catch (AggregateException failure) when (failure.InnerExceptions.All(inner => inner is RequestFailedException or HttpRequestException or OperationCanceledException))

@@ -29,16 +29,26 @@ internal sealed class BlockChain
 
     public long Length => _blocks.Sum(block => block.Size);
 
+    /// <summary>Attempts at a consistent read before the blob counts as too busy to read.</summary>
+    public const int Attempts = 10;
+
     public static async Task<BlockChain> ReadAsync(BlockBlobClient blob, CancellationToken cancellationToken)
     {
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
             var properties = (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value;
             var epoch = properties.Metadata.TryGetValue(BlockIds.EpochKey, out var claimed) ? long.Parse(claimed) : 0;
             var list = (await blob.GetBlockListAsync(BlockListTypes.All, cancellationToken: cancellationToken)).Value;
-            if (list.ETag != properties.ETag)
+            // The epoch and the blocks must belong together: nothing was committed between the two reads.
+            // The list names its ETag only when the blob has committed blocks; otherwise the properties are read again.
+            var listed = list.ETag != default ? list.ETag : (await blob.GetPropertiesAsync(cancellationToken: cancellationToken)).Value.ETag;
+            if (listed != properties.ETag)
             {
-                // Committed between the two reads: the epoch and the blocks must belong together.
+                if (attempt == Attempts)
+                {
+                    throw new StorageUnavailableException($"Upload blob {blob.Name} changed under every one of {Attempts} reads.");
+                }
+
                 continue;
             }
 

@@ -39,7 +39,8 @@ internal sealed class MultipartAppendStream : UploadAppendStream
     public MultipartAppendStream(IAmazonS3 s3, MultipartManifests manifests, string bucket, string uploadId, MultipartManifest manifest, string etag, byte[] tail, int partSize)
     {
         (_s3, _manifests, _bucket, _uploadId, _manifest, _etag, _partSize) = (s3, manifests, bucket, uploadId, manifest, etag, partSize);
-        _filling = ArrayPool<byte>.Shared.Rent(partSize);
+        // A tail stored under a larger part size than today's may not fit a part: it is sent as one part of its own size.
+        _filling = ArrayPool<byte>.Shared.Rent(Math.Max(partSize, tail.Length));
         tail.CopyTo(_filling, 0);
         _filled = tail.Length;
         _handedOver = manifest.PartsEnd;
@@ -54,6 +55,11 @@ internal sealed class MultipartAppendStream : UploadAppendStream
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
+        if (_filled >= _partSize)
+        {
+            await StartSendingAsync();
+        }
+
         while (source.Length > 0)
         {
             var take = Math.Min(source.Length, _partSize - _filled);
@@ -87,6 +93,10 @@ internal sealed class MultipartAppendStream : UploadAppendStream
             if (_handedOver + _filled > Durable)
             {
                 await S3Failure.MapAsync(() => StoreTailAsync(_filling.AsMemory(0, _filled)));
+            }
+            else if (!_manifest.Settled)
+            {
+                await S3Failure.MapAsync(() => ReplaceAsync(_manifest.AsSettled()));
             }
         }
         finally
@@ -141,7 +151,7 @@ internal sealed class MultipartAppendStream : UploadAppendStream
             UseChunkEncoding = false,
         });
         var replaced = _manifest.Tail;
-        await ReplaceAsync(_manifest.WithTail(new StoredTail(key, bytes.Length)));
+        await ReplaceAsync(_manifest.WithTail(new StoredTail(key, bytes.Length)).AsSettled());
         Interlocked.Exchange(ref _durable, end);
         if (replaced is not null && replaced.Key != key && !_manifest.Parts.Any(part => part.BeganWith?.Key == replaced.Key))
         {
@@ -151,7 +161,7 @@ internal sealed class MultipartAppendStream : UploadAppendStream
             {
                 await _s3.DeleteObjectAsync(_bucket, replaced.Key);
             }
-            catch (Exception exception) when (exception is AmazonServiceException or HttpRequestException)
+            catch (Exception exception) when (exception is AmazonServiceException or AmazonClientException or HttpRequestException or OperationCanceledException)
             {
             }
         }

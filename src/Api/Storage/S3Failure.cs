@@ -13,14 +13,15 @@ internal static class S3Failure
         {
             return await call();
         }
-        catch (AmazonS3Exception failure) when ((int)failure.StatusCode is 0 or >= 500 or 403)
+        catch (AmazonServiceException failure)
         {
+            // Whatever S3 refused that the store did not expect (a throttled, timed-out or aborted request,
+            // an upload deleted under the writer) changes nothing that was stored: the client may try again.
             throw new StorageUnavailableException($"S3 failed ({(int)failure.StatusCode} {failure.ErrorCode}): {failure.Message}");
         }
-        catch (Exception failure) when (failure is HttpRequestException or AmazonServiceException { InnerException: HttpRequestException or IOException }
-            or OperationCanceledException { InnerException: TimeoutException })
+        catch (Exception failure) when (failure is HttpRequestException or AmazonClientException or OperationCanceledException { InnerException: TimeoutException })
         {
-            // The SDK's retries all failed to reach the service, or each timed out.
+            // The SDK's retries all failed to reach the service, or each timed out, or it has no credentials.
             throw new StorageUnavailableException($"S3 is unreachable: {failure.Message}");
         }
     }
@@ -31,7 +32,9 @@ internal static class S3Failure
         return true;
     });
 
-    public static bool IsPreconditionFailed(AmazonS3Exception failure) => failure.StatusCode == HttpStatusCode.PreconditionFailed;
+    /// <summary>A conditional write lost: the condition did not hold, or (S3's answer to two at once) another conditional write raced it.</summary>
+    public static bool IsPreconditionFailed(AmazonS3Exception failure) =>
+        failure.StatusCode == HttpStatusCode.PreconditionFailed || failure.ErrorCode == "ConditionalRequestConflict";
 
     /// <summary>The object is not there (a HEAD's answer names no error code); a missing bucket or multipart upload is another matter.</summary>
     public static bool IsMissingObject(AmazonS3Exception failure) =>

@@ -6,6 +6,9 @@ public sealed class S3Options
     /// <summary>S3 refuses multipart parts smaller than this, except the last.</summary>
     public const int SmallestPart = 5 << 20;
 
+    /// <summary>Part numbers kept back from an upload's size for writers that were cut off mid-part, each of which costs one.</summary>
+    public const int SpareParts = 1_000;
+
     /// <summary>The endpoint of an S3-compatible service (an emulator, MinIO); empty for AWS itself, which <see cref="Region"/> then names.</summary>
     public string ServiceUrl { get; set; } = "";
 

@@ -12,6 +12,9 @@ namespace OrleansUploads.Api.Storage;
 /// </summary>
 public sealed class S3UploadStore(IAmazonS3 s3, string bucket, int partSize) : IUploadStore
 {
+    /// <summary>Tries at claiming an upload that other writers keep changing, before the claim gives up.</summary>
+    private const int ClaimAttempts = 10;
+
     private readonly MultipartManifests _manifests = new(s3, bucket);
 
     public bool ReadsWhileRunning => false;
@@ -60,9 +63,17 @@ public sealed class S3UploadStore(IAmazonS3 s3, string bucket, int partSize) : I
         {
             await _manifests.CreateAsync(uploadId, MultipartManifest.Started(started.UploadId), cancellationToken);
         }
-        catch (IOException)
+        catch (Exception)
         {
-            await AbortAsync(uploadId, started.UploadId);
+            try
+            {
+                await AbortAsync(uploadId, started.UploadId);
+            }
+            catch (Exception)
+            {
+                // Left to the bucket's lifecycle rule for incomplete multipart uploads.
+            }
+
             throw;
         }
     });
@@ -83,19 +94,35 @@ public sealed class S3UploadStore(IAmazonS3 s3, string bucket, int partSize) : I
     public Task<UploadAppendStream> OpenAppendAsync(string uploadId, long offset, long epoch, CancellationToken cancellationToken) =>
         S3Failure.MapAsync<UploadAppendStream>(async () =>
         {
-            var (manifest, etag) = await ClaimAsync(uploadId, offset, epoch, cancellationToken);
+            var (manifest, etag) = await ClaimAsync(uploadId, offset, epoch, writing: true, cancellationToken);
             var tail = manifest.Tail is { } stored ? await ReadTailAsync(stored, cancellationToken) : [];
             return new MultipartAppendStream(s3, _manifests, bucket, uploadId, manifest, etag, tail, partSize);
         });
 
     public Task TruncateAsync(string uploadId, long length, long epoch, CancellationToken cancellationToken) =>
-        S3Failure.MapAsync(() => ClaimAsync(uploadId, length, epoch, cancellationToken));
+        S3Failure.MapAsync(() => ClaimAsync(uploadId, length, epoch, writing: false, cancellationToken));
 
     /// <summary>
     /// Sends the tail as the last part and completes the multipart upload, naming only the manifest's
     /// parts. Any number of callers may seal at once or again: a completed upload is left as it is.
     /// </summary>
     public Task SealAsync(string uploadId, long length, CancellationToken cancellationToken) => S3Failure.MapAsync(async () =>
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await SealOnceAsync(uploadId, length, cancellationToken);
+                return;
+            }
+            catch (AmazonS3Exception failure) when (failure.ErrorCode is "NoSuchUpload" or "InvalidPart" && attempt < 3)
+            {
+                // Another caller sealed meanwhile (or replaced the last part under this one): look again.
+            }
+        }
+    });
+
+    private async Task SealOnceAsync(string uploadId, long length, CancellationToken cancellationToken)
     {
         var (manifest, _) = await _manifests.ReadAsync(uploadId, cancellationToken) ?? throw new FileNotFoundException($"Upload {uploadId} has no manifest in S3.");
         if (manifest.Length != length)
@@ -123,25 +150,14 @@ public sealed class S3UploadStore(IAmazonS3 s3, string bucket, int partSize) : I
             parts.Add(new PartETag(manifest.NextPart, sent.ETag));
         }
 
-        try
+        await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
         {
-            await s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
-            {
-                BucketName = bucket,
-                Key = ContentKeyOf(uploadId),
-                UploadId = manifest.MultipartId,
-                PartETags = parts,
-            }, cancellationToken);
-        }
-        catch (AmazonS3Exception failure) when (failure.ErrorCode == "NoSuchUpload")
-        {
-            // Sealed meanwhile by another caller, or the upload is gone.
-            if (await ContentLengthAsync(uploadId, cancellationToken) != length)
-            {
-                throw;
-            }
-        }
-    });
+            BucketName = bucket,
+            Key = ContentKeyOf(uploadId),
+            UploadId = manifest.MultipartId,
+            PartETags = parts,
+        }, cancellationToken);
+    }
 
     public Task<Stream> OpenReadAsync(string uploadId, CancellationToken cancellationToken) => S3Failure.MapAsync<Stream>(async () =>
     {
@@ -187,9 +203,9 @@ public sealed class S3UploadStore(IAmazonS3 s3, string bucket, int partSize) : I
     /// (bytes a crashed or stale writer stored but never reported) are dropped. Refused with
     /// <see cref="StaleWriterException"/> once a newer epoch claimed the upload.
     /// </summary>
-    private async Task<(MultipartManifest Manifest, string ETag)> ClaimAsync(string uploadId, long offset, long epoch, CancellationToken cancellationToken)
+    private async Task<(MultipartManifest Manifest, string ETag)> ClaimAsync(string uploadId, long offset, long epoch, bool writing, CancellationToken cancellationToken)
     {
-        while (true)
+        for (var attempt = 1; ; attempt++)
         {
             var (manifest, etag) = await _manifests.ReadAsync(uploadId, cancellationToken) ?? throw new FileNotFoundException($"Upload {uploadId} has no manifest in S3.");
             if (manifest.Epoch > epoch)
@@ -197,12 +213,12 @@ public sealed class S3UploadStore(IAmazonS3 s3, string bucket, int partSize) : I
                 throw new StaleWriterException($"Upload {uploadId} was claimed by epoch {manifest.Epoch}, newer than {epoch}.");
             }
 
-            var claimed = manifest.ClaimedAt(offset, epoch);
+            var claimed = manifest.ClaimedAt(offset, epoch, writing);
             try
             {
                 return (claimed, await _manifests.ReplaceAsync(uploadId, claimed, etag, cancellationToken));
             }
-            catch (StaleWriterException)
+            catch (StaleWriterException) when (attempt < ClaimAttempts)
             {
                 // Another writer replaced it between the read and this claim: read again.
             }

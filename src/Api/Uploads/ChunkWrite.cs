@@ -204,7 +204,13 @@ internal sealed class ChunkWrite : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The body ended under the writer: the client left or was too slow, or the grain said stop. A store
+    /// that failed is not one of them: the stream may hold bytes past the position, so its failure goes up
+    /// to the receiver, which lets go of the lease at the last reported offset.
+    /// </summary>
     private static bool IsRequestEnd(Exception exception, CancellationToken stopping) =>
         exception is OperationCanceledException && stopping.IsCancellationRequested
-        || exception is ConnectionResetException or IOException or BadHttpRequestException;
+        || exception is ConnectionResetException or BadHttpRequestException
+        || exception is IOException && !StorageFailure.IsFull(exception) && exception is not StorageUnavailableException;
 }

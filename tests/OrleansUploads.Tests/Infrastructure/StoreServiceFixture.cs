@@ -33,7 +33,7 @@ public abstract class StoreServiceFixture(string kind) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _store = await StoreUnderTest.StartAsync(kind);
-        _service = await UploadService.StartAsync(["--Uploads:MaxSizeBytes=1073741824", "--Limits:RequestsPerWindow=1000000", .. _store.Settings]);
+        _service = await UploadService.StartAsync([.. _store.Settings, "--Uploads:MaxSizeBytes=1073741824", "--Limits:RequestsPerWindow=1000000"]);
     }
 
     public async Task DisposeAsync()

@@ -26,11 +26,12 @@ public sealed class StoreUnderTest : IAsyncDisposable
 
     /// <summary>
     /// What the service runs with to use this store. Azure blocks are small, so that a test that stalls
-    /// a body after a megabyte sees it committed; S3 parts are as small as S3 allows.
+    /// a body after a megabyte sees it committed; S3 parts are as small as S3 allows, which lowers the
+    /// largest upload S3's 10,000 parts can hold.
     /// </summary>
     public string[] Settings =>
         _azurite is not null ? [.. _azurite.StoreSettings(Container), "--Storage:Azure:BlockSize=262144"]
-        : _s3 is not null ? [.. _s3.StoreSettings(Container), $"--Storage:S3:PartSize={S3PartSize}"]
+        : _s3 is not null ? [.. _s3.StoreSettings(Container), $"--Storage:S3:PartSize={S3PartSize}", "--Uploads:MaxSizeBytes=34359738368"]
         : [];
 
     /// <summary>How many bytes of a body still running must arrive before any of them is committed: one block or part.</summary>
@@ -78,6 +79,13 @@ public sealed class StoreUnderTest : IAsyncDisposable
         {
             return null;
         }
+    }
+
+    /// <summary>An upload's S3 manifest (its parts, its tail, the next part number), or null when it has none.</summary>
+    public async Task<JsonElement?> S3ManifestAsync(string uploadId)
+    {
+        using var s3 = S3Client();
+        return await ReadS3Async(s3, $"{uploadId}/manifest.json") is { } bytes ? JsonDocument.Parse(bytes).RootElement : null;
     }
 
     /// <summary>

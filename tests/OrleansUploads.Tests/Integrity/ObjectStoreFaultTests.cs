@@ -52,4 +52,42 @@ public sealed class ObjectStoreFaultTests
         Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
         Assert.Equal(data, await client.GetByteArrayAsync(location + "/content"));
     }
+
+    [Theory]
+    [InlineData(StoreUnderTest.Azure)]
+    [InlineData(StoreUnderTest.S3)]
+    public async Task A_store_that_goes_away_mid_body_is_a_503_and_the_upload_resumes_whole_once_it_is_back(string kind)
+    {
+        await using var store = await StoreUnderTest.StartAsync(kind, persistent: true);
+        await using var service = await UploadService.StartAsync(store.Settings);
+        using var client = service.CreateClient();
+        var unit = store.CommitUnit;
+        var data = RandomBytes(6 * unit + 1000);
+        var location = await client.CreateAsync(data.Length);
+        await using var patch = await StalledPatch.StartAsync(service.BaseAddress, location, 0, data.Length, data.AsMemory(0, 2 * unit + 100));
+        await Eventually.UntilAsync(() => client.StatusAsync(location), s => s.BytesReceived >= 2 * unit, TimeSpan.FromSeconds(20), "two blocks or parts to be committed");
+
+        await store.StopAsync();
+        // More than a block or part arrives while the store is away: storing it fails mid-body.
+        try
+        {
+            await patch.SendAsync(data.AsMemory(2 * unit + 100, 2 * unit));
+        }
+        catch (IOException)
+        {
+            // The service may answer and close before it took all of it.
+        }
+
+        var answer = await patch.StatusCodeAsync(TimeSpan.FromSeconds(30));
+        await store.RestartAsync();
+        var offset = await client.OffsetAsync(location);
+        using var resumed = await client.PatchAsync(location, offset, data[(int)offset..]);
+
+        Assert.Equal(503, answer);
+        Assert.InRange(offset, 2 * unit, 2 * unit + 100);
+        Assert.Equal(HttpStatusCode.NoContent, resumed.StatusCode);
+        var status = await client.StatusAsync(location);
+        Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
+        Assert.Equal(data, await client.GetByteArrayAsync(location + "/content"));
+    }
 }
