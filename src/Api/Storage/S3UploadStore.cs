@@ -22,39 +22,7 @@ public sealed class S3UploadStore(IAmazonS3 s3, string bucket, int partSize) : I
     /// <summary>The key of an upload's finished object.</summary>
     internal static string ContentKeyOf(string uploadId) => $"{MultipartManifests.FolderOf(uploadId)}content";
 
-    public async Task CheckAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            // A listing needs the keys to be right, which a bucket's mere existence does not show.
-            try
-            {
-                await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 }, cancellationToken);
-            }
-            catch (AmazonS3Exception missing) when (missing.ErrorCode == "NoSuchBucket")
-            {
-                await MakeBucketAsync(cancellationToken);
-            }
-        }
-        catch (Exception failure) when (failure is AmazonS3Exception or HttpRequestException or Amazon.Runtime.AmazonServiceException)
-        {
-            throw new InvalidOperationException(
-                $"S3 bucket {bucket} cannot be used (check Storage:S3:ServiceUrl, Storage:S3:AccessKey and Storage:S3:SecretKey): {failure.Message}", failure);
-        }
-    }
-
-    private async Task MakeBucketAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await s3.PutBucketAsync(new PutBucketRequest { BucketName = bucket }, cancellationToken);
-        }
-        catch (AmazonS3Exception made) when (made.ErrorCode is "BucketAlreadyOwnedByYou" or "BucketAlreadyExists")
-        {
-            // Another instance starting beside this one made it first; whether it is ours to use, the listing says.
-            await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, MaxKeys = 1 }, cancellationToken);
-        }
-    }
+    public Task CheckAsync(CancellationToken cancellationToken) => S3Bucket.CheckAsync(s3, bucket, cancellationToken);
 
     public Task CreateAsync(string uploadId, CancellationToken cancellationToken) => S3Failure.MapAsync(async () =>
     {
