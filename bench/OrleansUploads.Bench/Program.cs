@@ -4,7 +4,7 @@ using OrleansUploads.Testing;
 
 if (args is [BareEndpoint.Mode, var port, var folder])
 {
-    await BareEndpoint.RunAsync(int.Parse(port), folder);
+    await BareEndpoint.RunAsync(int.Parse(port), folder, int.TryParse(Environment.GetEnvironmentVariable("BARE_WRITE_SIZE"), out var size) ? size : BareEndpoint.DefaultWriteSize);
     return;
 }
 
@@ -22,13 +22,14 @@ var report = new Report();
 var clock = Stopwatch.StartNew();
 Console.WriteLine($"OrleansUploads benchmarks: {settings}");
 // --only=N runs one scenario group (1: single upload and grain cost, 2: many uploads, 3: latencies, 5: memory,
-// 7: object storage), for profiling; only a full run writes BENCHMARKS.md.
+// 7: object storage, 8: one upload with curl and HttpClient against the bare endpoint), for profiling; only a full run writes BENCHMARKS.md.
 var only = args.FirstOrDefault(a => a.StartsWith("--only="))?["--only=".Length..];
 if (only is null or "1") { await SingleUploadScenario.RunAsync(settings, report); }
 if (only is null or "2") { await ManyUploadsScenario.RunAsync(settings, report); }
 if (only is null or "3") { await LatencyScenarios.RunAsync(settings, report); }
 if (only is null or "5") { await MemoryScenario.RunAsync(settings, report); }
 if (only is null or "7") { await ObjectStoreScenario.RunAsync(settings, report); }
+if (only is null or "8") { await ThroughputScenario.RunAsync(settings, report); }
 
 var markdown = report.ToMarkdown(clock.Elapsed, settings.ToString());
 Console.WriteLine();

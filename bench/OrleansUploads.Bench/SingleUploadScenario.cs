@@ -8,14 +8,13 @@ using static OrleansUploads.Bench.Transfers;
 namespace OrleansUploads.Bench;
 
 /// <summary>
-/// Scenario 1 (one large upload against the bare endpoint and the tus reference server for Node,
-/// with our HTTP client and with tus-js-client) and scenario 6 (what tracking costs).
+/// Scenario 1 (one large upload against the tus reference server for Node, with our HTTP client and
+/// with tus-js-client) and scenario 6 (what tracking costs). The bare endpoint is scenario 8's.
 /// </summary>
 public static class SingleUploadScenario
 {
     public static async Task RunAsync(BenchSettings settings, Report report)
     {
-        await using var bare = await ServerProcess.StartBareEndpointAsync();
         await using var ours = await ServerProcess.StartServiceAsync();
         await using var untracked = await ServerProcess.StartServiceAsync("--Uploads:ReportInterval=01:00:00");
         await using var unflushed = await ServerProcess.StartServiceAsync("--Storage:FlushToDisk=false");
@@ -28,16 +27,14 @@ public static class SingleUploadScenario
         var tusNodeEndpoint = new Uri(tusNode.BaseAddress, "/files");
 
         // Warm up every server (JIT, first activations) before anything is timed.
-        await PostAsync(client, bare.BaseAddress, 16 << 20);
         await TusUploadAsync(client, oursEndpoint, 16 << 20);
         await TusUploadAsync(client, untrackedEndpoint, 16 << 20);
         await TusUploadAsync(client, unflushedEndpoint, 16 << 20);
         await TusUploadAsync(client, tusNodeEndpoint, 16 << 20);
 
-        List<double> bareRates = [], oursRates = [], untrackedRates = [], unflushedRates = [], tusNodeRates = [], reportsPerSecond = [];
+        List<double> oursRates = [], untrackedRates = [], unflushedRates = [], tusNodeRates = [], reportsPerSecond = [];
         var measurements = new (ServerProcess Server, Func<Task> Upload, List<double> Rates)[]
         {
-            (bare, () => PostAsync(client, bare.BaseAddress, size), bareRates),
             (ours, async () =>
             {
                 var reportsBefore = await ReportsAsync(client, ours);
@@ -61,13 +58,10 @@ public static class SingleUploadScenario
         }
 
         var scenario = $"1. One {size >> 20} MiB upload";
-        report.Add(new(scenario, "bare endpoint (baseline)", Number(Median(bareRates), "MB/s")));
         report.Add(new(scenario, "OrleansUploads", Number(Median(oursRates), "MB/s")));
         report.Add(new(scenario, "tus-node-server (@tus/server + @tus/file-store)", Number(Median(tusNodeRates), "MB/s")));
-        var toBare = Median(oursRates) / Median(bareRates);
-        report.Add(new(scenario, "(a) OrleansUploads / bare endpoint", Ratio(toBare), ">= 0.90", toBare >= 0.90));
         var toTusNode = Median(oursRates) / Median(tusNodeRates);
-        report.Add(new(scenario, "(b) OrleansUploads / tus-node-server", Ratio(toTusNode), "> 1.00", toTusNode > 1.0));
+        report.Add(new(scenario, "OrleansUploads / tus-node-server", Ratio(toTusNode), "> 1.00", toTusNode > 1.0));
 
         await TusJsClientAsync(settings, report, scenario, ours, oursEndpoint, tusNode, tusNodeEndpoint);
 
@@ -79,7 +73,7 @@ public static class SingleUploadScenario
         report.Add(new(grains, "throughput with fsync before each report / with Storage:FlushToDisk=false", Ratio(flushed), ">= 0.90", flushed >= 0.90));
     }
 
-    /// <summary>(c) tus-js-client under Node sending the same file to both tus servers.</summary>
+    /// <summary>tus-js-client under Node sending the same file to both tus servers.</summary>
     private static async Task TusJsClientAsync(BenchSettings settings, Report report, string scenario,
         ServerProcess ours, Uri oursEndpoint, ServerProcess tusNode, Uri tusNodeEndpoint)
     {
@@ -100,10 +94,10 @@ public static class SingleUploadScenario
                 Clear(tusNode);
             }
 
-            report.Add(new(scenario, "(c) tus-js-client to OrleansUploads", Number(Median(oursRates), "MB/s")));
-            report.Add(new(scenario, "(c) tus-js-client to tus-node-server", Number(Median(tusNodeRates), "MB/s")));
+            report.Add(new(scenario, "tus-js-client to OrleansUploads", Number(Median(oursRates), "MB/s")));
+            report.Add(new(scenario, "tus-js-client to tus-node-server", Number(Median(tusNodeRates), "MB/s")));
             var ratio = Median(oursRates) / Median(tusNodeRates);
-            report.Add(new(scenario, "(c) tus-js-client: OrleansUploads / tus-node-server", Ratio(ratio), "> 1.00", ratio > 1.0));
+            report.Add(new(scenario, "tus-js-client: OrleansUploads / tus-node-server", Ratio(ratio), "> 1.00", ratio > 1.0));
         }
         finally
         {

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using OrleansUploads.Testing;
+using static OrleansUploads.Bench.Report;
+using static OrleansUploads.Bench.Transfers;
+
+namespace OrleansUploads.Bench;
+
+/// <summary>
+/// Scenario 8: one upload of 256 MiB and of the large size, through the service and through the bare
+/// endpoint (the fastest body-to-file copy we can write, flushed once at the end), each with curl and
+/// with <see cref="HttpClient"/>, interleaved; and the disk's own limit (<c>dd conv=fdatasync</c>) beside them.
+/// </summary>
+public static partial class ThroughputScenario
+{
+    public static async Task RunAsync(BenchSettings settings, Report report)
+    {
+        await using var bare = await ServerProcess.StartBareEndpointAsync();
+        await using var ours = await ServerProcess.StartServiceAsync();
+        using var client = NewClient();
+        var endpoint = new Uri(ours.BaseAddress, "/api/uploads");
+        var scenario = "8. One upload, curl and HttpClient";
+        report.Add(new(scenario, "disk limit: dd 1 GiB with conv=fdatasync", Number(await DiskLimitAsync(ours.DataPath), "MB/s")));
+
+        foreach (var size in new[] { 256L << 20, settings.LargeBytes }.Distinct())
+        {
+            var file = Path.Combine(Path.GetTempPath(), $"orleans-uploads-bench-{size}.bin");
+            await using (var content = await new RepeatingContent(size).ReadAsStreamAsync())
+            await using (var written = File.Create(file))
+            {
+                await content.CopyToAsync(written);
+            }
+
+            // Warm-up until the JIT is done (a profile of a measured upload after one short warm-up
+            // spent a tenth of the service's CPU compiling): steady state is what a service runs in.
+            for (var warmUp = 0; warmUp < 4; warmUp++)
+            {
+                await PostAsync(client, bare.BaseAddress, 64 << 20);
+                await TusUploadAsync(client, endpoint, 64 << 20);
+                await CurlClient.PostAsync(bare.BaseAddress, file);
+                await CurlClient.TusUploadAsync(client, endpoint, file);
+            }
+
+            var measurements = new (string Name, ServerProcess Server, Func<Task> Upload, List<double> Rates)[]
+            {
+                ("bare, HttpClient", bare, () => PostAsync(client, bare.BaseAddress, size), []),
+                ("OrleansUploads, HttpClient", ours, () => TusUploadAsync(client, endpoint, size), []),
+                ("bare, curl", bare, () => CurlClient.PostAsync(bare.BaseAddress, file), []),
+                ("OrleansUploads, curl", ours, () => CurlClient.TusUploadAsync(client, endpoint, file), []),
+            };
+            for (var round = 0; round < Math.Max(settings.Repetitions, 5); round++)
+            {
+                for (var step = 0; step < measurements.Length; step++)
+                {
+                    var (_, server, upload, rates) = measurements[(round + step) % measurements.Length];
+                    rates.Add(MegabytesPerSecond(size, await TimeAsync(upload)));
+                    SingleUploadScenario.Clear(server);
+                }
+            }
+
+            File.Delete(file);
+            foreach (var (name, _, _, rates) in measurements)
+            {
+                report.Add(new(scenario, $"{size >> 20} MiB: {name}", Number(Median(rates), "MB/s")));
+            }
+
+            foreach (var clientName in new[] { "HttpClient", "curl" })
+            {
+                var ratio = Median(measurements.Single(m => m.Name == $"OrleansUploads, {clientName}").Rates) / Median(measurements.Single(m => m.Name == $"bare, {clientName}").Rates);
+                report.Add(new(scenario, $"{size >> 20} MiB, {clientName}: OrleansUploads / bare", Ratio(ratio), ">= 0.90", ratio >= 0.90));
+            }
+        }
+    }
+
+    /// <summary>What the data folder's disk writes with nothing in front of it, flushed to the disk at the end.</summary>
+    private static async Task<double> DiskLimitAsync(string folder)
+    {
+        var target = Path.Combine(folder, "dd.bin");
+        var start = new ProcessStartInfo("dd", ["if=/dev/zero", $"of={target}", "bs=1M", "count=1024", "conv=fdatasync"]) { RedirectStandardError = true };
+        using var dd = Process.Start(start)!;
+        var said = await dd.StandardError.ReadToEndAsync();
+        await dd.WaitForExitAsync();
+        File.Delete(target);
+        var match = CopiedLine().Match(said);
+        return match.Success ? long.Parse(match.Groups["bytes"].Value) / 1e6 / double.Parse(match.Groups["seconds"].Value, System.Globalization.CultureInfo.InvariantCulture)
+            : throw new InvalidOperationException($"dd said: {said}");
+    }
+
+    [GeneratedRegex(@"(?<bytes>\d+) bytes .* copied, (?<seconds>[\d.]+) s")]
+    private static partial Regex CopiedLine();
+}
