@@ -13,10 +13,11 @@ public sealed class ServerProcess : IAsyncDisposable
 
     private readonly IAsyncDisposable _owner;
     private readonly Func<long> _residentBytes;
+    private readonly Func<double> _cpuSeconds;
 
-    private ServerProcess(IAsyncDisposable owner, int port, string dataPath, Func<long> residentBytes)
+    private ServerProcess(IAsyncDisposable owner, int port, string dataPath, Func<long> residentBytes, Func<double> cpuSeconds)
     {
-        (_owner, Port, DataPath, _residentBytes) = (owner, port, dataPath, residentBytes);
+        (_owner, Port, DataPath, _residentBytes, _cpuSeconds) = (owner, port, dataPath, residentBytes, cpuSeconds);
     }
 
     public int Port { get; }
@@ -26,11 +27,14 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>Resident memory of the server itself.</summary>
     public long ResidentBytes => _residentBytes();
 
+    /// <summary>CPU time the server itself has used so far.</summary>
+    public double CpuSeconds => _cpuSeconds();
+
     /// <summary>The service (API with its co-hosted silo), built in this configuration.</summary>
     public static async Task<ServerProcess> StartServiceAsync(params string[] settings)
     {
         var service = await UploadService.StartAsync([.. NoAbuseLimits, .. settings]);
-        return new ServerProcess(service, service.HttpPort, service.DataPath, () => service.ResidentBytes);
+        return new ServerProcess(service, service.HttpPort, service.DataPath, () => service.ResidentBytes, () => service.CpuSeconds);
     }
 
     /// <summary>The baseline: a bare ASP.NET Core endpoint that only streams a body to a file.</summary>
@@ -55,6 +59,6 @@ public sealed class ServerProcess : IAsyncDisposable
         Directory.CreateDirectory(data);
         var process = ChildProcess.Start(program, [.. arguments(port.ToString()), data], workingDirectory, errors: line => Console.Error.WriteLine($"  [{program}] {line}"));
         await process.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(90), program);
-        return new ServerProcess(process, port, data, () => process.ResidentBytes);
+        return new ServerProcess(process, port, data, () => process.ResidentBytes, () => process.CpuSeconds);
     }
 }

@@ -29,6 +29,17 @@ public sealed class ChildProcess : IAsyncDisposable
         int.Parse(File.ReadAllText($"/proc/{_process.Id}/task/{_process.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries)[0]);
 
     /// <summary>Resident memory of the program.</summary>
+    /// <summary>CPU time the program has used so far, user and kernel (from <c>/proc</c>, in the kernel's 1/100 s ticks).</summary>
+    public double CpuSeconds
+    {
+        get
+        {
+            var stat = File.ReadAllText($"/proc/{ProgramId}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11]) + long.Parse(fields[12])) / 100.0;
+        }
+    }
+
     public long ResidentBytes
     {
         get

@@ -26,6 +26,8 @@ public sealed class UploadService : IAsyncDisposable
 
     public long ResidentBytes => Process.ResidentBytes;
 
+    public double CpuSeconds => Process.CpuSeconds;
+
     /// <summary>The service's own process id (not its <c>timeout</c> wrapper's).</summary>
     public int ProcessId => Process.ProgramId;
 
