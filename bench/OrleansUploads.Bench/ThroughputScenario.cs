@@ -70,6 +70,32 @@ public static partial class ThroughputScenario
                 report.Add(new(scenario, $"{size >> 20} MiB, {clientName}: OrleansUploads / bare", Ratio(ratio), ">= 0.90", ratio >= 0.90));
             }
         }
+
+        var gaps = await ProgressGapsAsync(client, ours, endpoint, settings.LargeBytes);
+        var largest = gaps.Max();
+        report.Add(new(scenario, $"{settings.LargeBytes >> 20} MiB watched: gap between progress events while bytes flow, p50 / p99 / max ({gaps.Count} gaps)",
+            $"{Number(Median(gaps), "ms")} / {Number(Percentile(gaps, 99), "ms")} / {Number(largest, "ms")}", "max <= 100 ms", largest <= 100));
+    }
+
+    /// <summary>
+    /// One upload at full speed with a watcher: the time between one event and the next, from the first
+    /// progress event to the terminal one, so a report cadence lost at speed would show.
+    /// </summary>
+    private static async Task<List<double>> ProgressGapsAsync(HttpClient client, ServerProcess ours, Uri endpoint, long size)
+    {
+        await using var watcher = await HubWatcher.ConnectAsync(ours.BaseAddress);
+        var location = await TusCreateAsync(client, endpoint, size);
+        var id = location.Segments[^1];
+        await watcher.WatchAsync(id);
+        using (var response = await client.SendAsync(TusPatch(location, 0, new RepeatingContent(size))))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        await watcher.FinishedAsync(id).WaitAsync(TimeSpan.FromMinutes(1));
+        var times = watcher.Events.Where(e => e.Status.Id == id).Select(e => e.At).ToList();
+        SingleUploadScenario.Clear(ours);
+        return [.. times.Zip(times.Skip(1), (earlier, later) => Stopwatch.GetElapsedTime(earlier, later).TotalMilliseconds)];
     }
 
     /// <summary>What the data folder's disk writes with nothing in front of it, flushed to the disk at the end.</summary>
