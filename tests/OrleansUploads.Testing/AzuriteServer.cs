@@ -12,12 +12,15 @@ public sealed partial class AzuriteServer : IAsyncDisposable
     // Azurite's well-known development account; the key is public and only opens the emulator.
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-    private readonly string? _location;
-    private ChildProcess? _process;
+    private readonly NodeEmulator _emulator;
 
-    private AzuriteServer(string? location) => _location = location;
+    private AzuriteServer(string? location) => _emulator = new NodeEmulator(
+        "azurite", Path.Combine("node_modules", "azurite", "dist", "src", "blob", "main.js"),
+        port => ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(), .. location is null ? ["--inMemoryPersistence"] : (string[])["--location", location],
+            "--silent", "--skipApiVersionCheck", "--disableTelemetry"],
+        ListeningLine(), location);
 
-    public int Port { get; private set; }
+    public int Port => _emulator.Port;
 
     public string ConnectionString => ConnectionStringWith(AccountKey);
 
@@ -37,55 +40,16 @@ public sealed partial class AzuriteServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Starts the emulator (again, after a kill) on the same port and folder.</summary>
-    public async Task RestartAsync()
-    {
-        var main = Path.Combine(RepositoryPaths.Interop, "node_modules", "azurite", "dist", "src", "blob", "main.js");
-        if (!File.Exists(main))
-        {
-            throw new InvalidOperationException("Azurite is missing: run 'npm ci' in tests/interop.");
-        }
-
-        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        string[] keeping = _location is null ? ["--inMemoryPersistence"] : ["--location", _location];
-        _process = ChildProcess.Start("node",
-            [main, "--blobHost", "127.0.0.1", "--blobPort", Port.ToString(), .. keeping, "--silent", "--skipApiVersionCheck", "--disableTelemetry"],
-            RepositoryPaths.Interop,
-            line =>
-            {
-                if (ListeningLine().Match(line) is { Success: true } match)
-                {
-                    listening.TrySetResult(int.Parse(match.Groups["port"].Value));
-                }
-            });
-        Port = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
-    }
+    /// <summary>Starts the emulator (again, after a stop) on the same port and folder.</summary>
+    public Task RestartAsync() => _emulator.RestartAsync();
 
     /// <summary>
     /// Stops the emulator as a service restart would (SIGTERM): it writes what it holds to its folder
     /// first. A SIGKILL could lose blobs it had acknowledged, which the real service never does.
     /// </summary>
-    public async Task StopAsync()
-    {
-        if (_process is not null)
-        {
-            await _process.SignalAsync("TERM");
-            await _process.Exited;
-        }
-    }
+    public Task StopAsync() => _emulator.StopAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_process is not null)
-        {
-            await _process.DisposeAsync();
-        }
-
-        if (_location is not null)
-        {
-            DataFolder.Delete(_location);
-        }
-    }
+    public ValueTask DisposeAsync() => _emulator.DisposeAsync();
 
     [GeneratedRegex(@"successfully listens on https?://[^:]+:(?<port>\d+)")]
     private static partial Regex ListeningLine();

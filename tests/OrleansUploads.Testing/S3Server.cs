@@ -13,12 +13,12 @@ public sealed partial class S3Server : IAsyncDisposable
     // s3rver's built-in key pair; it only opens the emulator.
     private const string Key = "S3RVER";
 
-    private readonly string _location;
-    private ChildProcess? _process;
+    private readonly NodeEmulator _emulator;
 
-    private S3Server(string location) => _location = location;
+    private S3Server(string location) => _emulator = new NodeEmulator(
+        "s3rver", "s3rver-plus.cjs", port => ["-d", location, "-a", "127.0.0.1", "-p", port.ToString(), "-s"], ListeningLine(), location);
 
-    public int Port { get; private set; }
+    public int Port => _emulator.Port;
 
     public string ServiceUrl => $"http://127.0.0.1:{Port}";
 
@@ -47,51 +47,16 @@ public sealed partial class S3Server : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Starts the emulator (again, after a kill) on the same port and folder.</summary>
-    public async Task RestartAsync()
-    {
-        var launcher = Path.Combine(RepositoryPaths.Interop, "s3rver-plus.cjs");
-        if (!Directory.Exists(Path.Combine(RepositoryPaths.Interop, "node_modules", "s3rver")))
-        {
-            throw new InvalidOperationException("s3rver is missing: run 'npm ci' in tests/interop.");
-        }
-
-        var listening = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _process = ChildProcess.Start("node",
-            [launcher, "-d", _location, "-a", "127.0.0.1", "-p", Port.ToString(), "-s"],
-            RepositoryPaths.Interop,
-            line =>
-            {
-                if (ListeningLine().Match(line) is { Success: true } match)
-                {
-                    listening.TrySetResult(int.Parse(match.Groups["port"].Value));
-                }
-            });
-        Port = await listening.Task.WaitAsync(TimeSpan.FromSeconds(30));
-    }
+    /// <summary>Starts the emulator (again, after a stop) on the same port and folder.</summary>
+    public Task RestartAsync() => _emulator.RestartAsync();
 
     /// <summary>
     /// Stops the emulator as a service restart would (SIGTERM): it finishes the requests under way and exits.
     /// Every object it acknowledged is already in its folder.
     /// </summary>
-    public async Task StopAsync()
-    {
-        if (_process is not null)
-        {
-            await _process.SignalAsync("TERM");
-            await _process.Exited;
-        }
-    }
+    public Task StopAsync() => _emulator.StopAsync();
 
-    public async ValueTask DisposeAsync()
-    {
-        if (_process is not null)
-        {
-            await _process.DisposeAsync();
-        }
-
-        DataFolder.Delete(_location);
-    }
+    public ValueTask DisposeAsync() => _emulator.DisposeAsync();
 
     [GeneratedRegex(@"S3rver listening on [^:]+:(?<port>\d+)")]
     private static partial Regex ListeningLine();

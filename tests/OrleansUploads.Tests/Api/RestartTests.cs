@@ -8,9 +8,7 @@ namespace OrleansUploads.Tests.Api;
 public sealed class RestartTests
 {
     [Theory]
-    [InlineData(StoreUnderTest.File)]
-    [InlineData(StoreUnderTest.Azure)]
-    [InlineData(StoreUnderTest.S3)]
+    [MemberData(nameof(StoreUnderTest.Every), MemberType = typeof(StoreUnderTest))]
     public async Task A_service_killed_mid_upload_restarts_and_the_client_resumes_to_a_byte_identical_file(string kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);

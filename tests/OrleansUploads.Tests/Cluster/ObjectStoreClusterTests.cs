@@ -10,8 +10,7 @@ public sealed class ObjectStoreClusterTests : IDisposable
     private readonly string _folder = Directory.CreateTempSubdirectory("object-store-files-").FullName;
 
     [Theory]
-    [InlineData(StoreUnderTest.Azure)]
-    [InlineData(StoreUnderTest.S3)]
+    [MemberData(nameof(StoreUnderTest.ObjectStores), MemberType = typeof(StoreUnderTest))]
     public async Task An_upload_begun_on_one_instance_finishes_on_another_with_no_shared_disk_after_the_first_is_killed(string kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);

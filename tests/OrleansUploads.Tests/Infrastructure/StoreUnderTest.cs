@@ -19,6 +19,12 @@ public sealed class StoreUnderTest : IAsyncDisposable
     public const string S3 = "s3";
     private const string Container = "uploads";
 
+    /// <summary>Every store, for a theory that runs on each.</summary>
+    public static TheoryData<string> Every => [File, Azure, S3];
+
+    /// <summary>The stores that need no shared disk.</summary>
+    public static TheoryData<string> ObjectStores => [Azure, S3];
+
     private readonly AzuriteServer? _azurite;
     private readonly S3Server? _s3;
 

@@ -8,8 +8,7 @@ namespace OrleansUploads.Tests.Integrity;
 public sealed class ObjectStoreFaultTests
 {
     [Theory]
-    [InlineData(StoreUnderTest.Azure)]
-    [InlineData(StoreUnderTest.S3)]
+    [MemberData(nameof(StoreUnderTest.ObjectStores), MemberType = typeof(StoreUnderTest))]
     public async Task Wrong_credentials_stop_the_service_at_start_up_with_a_message_saying_so(string kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
@@ -22,8 +21,7 @@ public sealed class ObjectStoreFaultTests
     }
 
     [Theory]
-    [InlineData(StoreUnderTest.Azure)]
-    [InlineData(StoreUnderTest.S3)]
+    [MemberData(nameof(StoreUnderTest.ObjectStores), MemberType = typeof(StoreUnderTest))]
     public async Task An_upload_resumes_and_completes_whole_after_the_store_was_unreachable_and_restarted(string kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind, persistent: true);
@@ -54,8 +52,7 @@ public sealed class ObjectStoreFaultTests
     }
 
     [Theory]
-    [InlineData(StoreUnderTest.Azure)]
-    [InlineData(StoreUnderTest.S3)]
+    [MemberData(nameof(StoreUnderTest.ObjectStores), MemberType = typeof(StoreUnderTest))]
     public async Task A_store_that_goes_away_mid_body_is_a_503_and_the_upload_resumes_whole_once_it_is_back(string kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind, persistent: true);

@@ -12,9 +12,7 @@ namespace OrleansUploads.Tests.Integrity;
 public sealed class StaleWriterTests
 {
     [Theory]
-    [InlineData(StoreUnderTest.File)]
-    [InlineData(StoreUnderTest.Azure)]
-    [InlineData(StoreUnderTest.S3)]
+    [MemberData(nameof(StoreUnderTest.Every), MemberType = typeof(StoreUnderTest))]
     public async Task A_writer_that_froze_and_lost_its_lease_cannot_write_over_the_one_that_took_over(string kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);

@@ -8,9 +8,7 @@ namespace OrleansUploads.Tests.Limits;
 public sealed class ExpiryTests
 {
     [Theory]
-    [InlineData(StoreUnderTest.File)]
-    [InlineData(StoreUnderTest.Azure)]
-    [InlineData(StoreUnderTest.S3)]
+    [MemberData(nameof(StoreUnderTest.Every), MemberType = typeof(StoreUnderTest))]
     public async Task An_idle_unfinished_upload_expires_its_bytes_are_deleted_and_watchers_are_told(string kind)
     {
         await using var store = await StoreUnderTest.StartAsync(kind);
