@@ -19,7 +19,8 @@ namespace OrleansUploads.Bench;
 public static class ObjectStoreScenario
 {
     private const long Size = 256L << 20;
-    private const int BarePartSize = 8 << 20;
+    // 16 MiB parts were the fastest of 8 and 16 MiB for both SDKs on the emulators (BENCHMARKS.md).
+    private const int BarePartSize = 16 << 20;
     private const int BareParallel = 8;
 
     public static async Task RunAsync(BenchSettings settings, Report report)
@@ -65,8 +66,8 @@ public static class ObjectStoreScenario
         var scenario = $"7. One {Size >> 20} MiB upload into each store";
         foreach (var (store, bare, goal) in new[]
         {
-            ("Azure Blob storage (Azurite)", "bare SDK upload, 8 MiB blocks x8 in parallel", 0.80),
-            ("S3 (s3rver)", "bare SDK TransferUtility, 8 MiB parts x8 in parallel", 0.80),
+            ("Azure Blob storage (Azurite)", $"bare SDK upload, {BarePartSize >> 20} MiB blocks x{BareParallel} in parallel", 0.80),
+            ("S3 (s3rver)", $"bare SDK TransferUtility, {BarePartSize >> 20} MiB parts x{BareParallel} in parallel", 0.80),
             ("file store", "bare endpoint, body to file", 0.90),
         })
         {
