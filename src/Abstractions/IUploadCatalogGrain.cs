@@ -10,5 +10,9 @@ public interface IUploadCatalogGrain : IGrainWithStringKey
 
     Task RemoveAsync(string uploadId, CancellationToken cancellationToken = default);
 
-    Task<IReadOnlyList<string>> GetActiveAsync(CancellationToken cancellationToken = default);
+    /// <summary>
+    /// Up to <paramref name="max"/> ids of unfinished uploads, oldest first, after <paramref name="after"/>
+    /// (from the oldest when null): a page of the list, read from this index alone.
+    /// </summary>
+    Task<IReadOnlyList<string>> GetPageAsync(string? after, int max, CancellationToken cancellationToken = default);
 }

@@ -16,7 +16,12 @@ public sealed partial class UploadGrain
     /// runs ahead of what survives a crash (an offset, a completion).
     /// </summary>
     private UploadGrainState _durable = new();
-    private DateTimeOffset _lastPublishedAt;
+
+    /// <summary>
+    /// When the last write-then-publish began. The interval counts from there, not from the publish,
+    /// so the time a write takes does not stretch the gaps watchers see.
+    /// </summary>
+    private DateTimeOffset _lastCommitAt;
     private IGrainTimer? _trailingProgress;
     private Task _persisting = Task.CompletedTask;
     private IAsyncStream<UploadStatus>? _events;
@@ -27,7 +32,7 @@ public sealed partial class UploadGrain
     /// <summary>Commits the stored offset now if the last event is an interval old, else once the interval is up.</summary>
     private async Task CommitProgressSoonAsync()
     {
-        if (clock.GetUtcNow() - _lastPublishedAt >= _options.ProgressInterval)
+        if (clock.GetUtcNow() - _lastCommitAt >= _options.ProgressInterval)
         {
             await CommitProgressAsync();
             return;
@@ -35,7 +40,7 @@ public sealed partial class UploadGrain
 
         _trailingProgress ??= this.RegisterGrainTimer(
             CommitTrailingProgressAsync,
-            new GrainTimerCreationOptions { DueTime = _lastPublishedAt + _options.ProgressInterval - clock.GetUtcNow(), Period = Timeout.InfiniteTimeSpan });
+            new GrainTimerCreationOptions { DueTime = _lastCommitAt + _options.ProgressInterval - clock.GetUtcNow(), Period = Timeout.InfiniteTimeSpan });
     }
 
     private async Task CommitTrailingProgressAsync(CancellationToken cancellationToken)
@@ -65,9 +70,9 @@ public sealed partial class UploadGrain
     /// </summary>
     private async Task PersistAndPublishAsync()
     {
+        _lastCommitAt = clock.GetUtcNow();
         _persisting = WriteAfterAsync(_persisting);
         await _persisting;
-        _lastPublishedAt = clock.GetUtcNow();
         var status = Snapshot();
         try
         {

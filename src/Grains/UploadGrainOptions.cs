@@ -5,8 +5,12 @@ public sealed class UploadGrainOptions
 {
     public const string Section = "Uploads";
 
-    /// <summary>Progress events go out at most this often while bytes arrive; state changes go out at once.</summary>
-    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+    /// <summary>
+    /// Progress events go out at most this often while bytes arrive; state changes go out at once.
+    /// Below 100 ms so that, with the time a state write and the delivery take, watchers still see an
+    /// event at least every 100 ms.
+    /// </summary>
+    public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(80);
 
     /// <summary>
     /// How long a new writer waits for the writer it displaces to let go. A writer whose process died

@@ -2,12 +2,16 @@ using Microsoft.Net.Http.Headers;
 using OrleansUploads.Abstractions;
 using OrleansUploads.Api.Storage;
 using OrleansUploads.Api.Tus;
+using OrleansUploads.Api.Uploads;
 
 namespace OrleansUploads.Api.Apis;
 
 /// <summary>Plain JSON views of uploads: one upload's status, the active ones, a finished file's content.</summary>
 public static class StatusApi
 {
+    private const int DefaultPage = 100;
+    private const int MaxPage = 1000;
+
     public static RouteGroupBuilder MapStatusApi(this RouteGroupBuilder uploads)
     {
         uploads.MapGet("", ListAsync);
@@ -19,14 +23,35 @@ public static class StatusApi
     private static Task<IResult> GetAsync(string id, HttpContext context, [AsParameters] UploadServices services) =>
         services.ForCallerUploadAsync(id, context, status => Task.FromResult<IResult>(TypedResults.Ok(status)));
 
-    private static async Task<IResult> ListAsync(string? state, HttpContext context, [AsParameters] UploadServices services)
+    /// <summary>
+    /// The caller's unfinished uploads, oldest first, a page at a time: <c>limit</c> per page (100 unless
+    /// asked), and a <c>Link</c> header with <c>rel="next"</c> while more may follow.
+    /// </summary>
+    private static async Task<IResult> ListAsync(string? state, string? after, int? limit, HttpContext context, [AsParameters] UploadServices services)
     {
         if (state is not (null or "active"))
         {
             return TusResults.Problem(StatusCodes.Status400BadRequest, "Only state=active can be listed.");
         }
 
-        return TypedResults.Ok(await services.Lookup.ActiveOfAsync(services.OwnerOf(context)));
+        if (limit is < 1 or > MaxPage)
+        {
+            return TusResults.Problem(StatusCodes.Status400BadRequest, $"limit must be from 1 to {MaxPage}.");
+        }
+
+        if (after is not null && !UploadId.IsValid(after))
+        {
+            return TusResults.Problem(StatusCodes.Status400BadRequest, "after must be the id of an upload, as in the previous page's Link.");
+        }
+
+        var size = limit ?? DefaultPage;
+        var page = await services.Lookup.ActivePageAsync(services.OwnerOf(context), after, size);
+        if (page.Next is { } next)
+        {
+            context.Response.Headers.Link = $"<{context.Request.PathBase}{context.Request.Path}?state=active&limit={size}&after={next}>; rel=\"next\"";
+        }
+
+        return TypedResults.Ok(page.Uploads);
     }
 
     /// <summary>

@@ -7,9 +7,10 @@ namespace OrleansUploads.Api.Storage;
 public abstract class UploadAppendStream : Stream
 {
     /// <summary>
-    /// The offset up to which the bytes survive a crash once <see cref="Stream.FlushAsync(CancellationToken)"/>
-    /// returned: every byte written, for a file, or the end of the last block handed over, for an object
-    /// store, which keeps a partial block in memory until it fills or the stream is disposed.
+    /// The offset up to which the bytes survive a crash. It moves while the writer goes on, as the store
+    /// makes bytes durable: <see cref="Stream.FlushAsync(CancellationToken)"/> starts that (an fsync of a
+    /// file, a staged block or part of an object) without waiting for it, and disposing finishes it. An
+    /// object store keeps a partial block in memory until it fills or the stream is disposed.
     /// </summary>
     public abstract long Durable { get; }
 

@@ -5,9 +5,11 @@ namespace OrleansUploads.Api.Storage;
 
 /// <summary>
 /// Appends to a file in 1 MiB blocks, writing one block to disk while the next fills, so reading the
-/// request body and writing the disk overlap instead of taking turns. <see cref="FlushAsync(CancellationToken)"/>
-/// returns only when every byte written so far has been handed to the file system and, with
-/// <paramref name="flushToDisk"/>, is on the disk itself (fsync), so it survives a power loss too.
+/// request body and writing the disk overlap instead of taking turns. With <paramref name="flushToDisk"/>,
+/// <see cref="Durable"/> moves only when an fsync covering the bytes has returned, so it survives a power
+/// loss too; the fsync runs beside the writes (<see cref="FlushAsync(CancellationToken)"/> starts one
+/// and returns) because the disk may take longer than the next blocks take to arrive. Disposing writes
+/// and syncs everything.
 /// </summary>
 /// <remarks>Every block goes to disk through <paramref name="fence"/>, so a writer that lost its lease writes nothing.</remarks>
 internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, bool flushToDisk, WriterFence fence) : UploadAppendStream
@@ -17,10 +19,13 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
     private byte[] _spare = ArrayPool<byte>.Shared.Rent(BlockSize);
     private int _filled;
     private Task _writing = Task.CompletedTask;
+    private Task _syncing = Task.CompletedTask;
     private long _position = position;
-    private long _durable = position;
+
+    /// <summary>The end of the last block the file system took; written from the block's write, read anywhere.</summary>
+    private long _written = position;
+    private long _synced = position;
     private bool _disposed;
-    private bool _unsynced;
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
@@ -37,21 +42,27 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
         }
     }
 
-    public override long Durable => _durable;
+    /// <summary>Without fsync, bytes the file system took survive this process's death: that is enough.</summary>
+    public override long Durable => Interlocked.Read(ref flushToDisk ? ref _synced : ref _written);
 
+    /// <summary>
+    /// Hands the bytes written so far to the file system and starts an fsync of the blocks it already
+    /// has, unless one runs; <see cref="Durable"/> moves when that returns, and the writer goes on meanwhile.
+    /// </summary>
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
         await StartWritingAsync();
-        var flushed = _position;
-        await _writing;
-        if (flushToDisk && _unsynced)
+        if (_syncing.IsFaulted)
         {
-            _unsynced = false;
-            // fsync blocks its thread for as long as the disk takes; keep it off the request's.
-            await Task.Run(() => RandomAccess.FlushToDisk(file), CancellationToken.None);
+            // The disk refused the last sync: the writer must hear it, not report around it.
+            await _syncing;
         }
 
-        _durable = flushed;
+        var upTo = Interlocked.Read(ref _written);
+        if (flushToDisk && _syncing.IsCompleted && upTo > Durable)
+        {
+            _syncing = Task.Run(() => SyncUpTo(upTo), CancellationToken.None);
+        }
     }
 
     public override async ValueTask DisposeAsync()
@@ -64,7 +75,14 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
         _disposed = true;
         try
         {
-            await FlushAsync();
+            await StartWritingAsync();
+            await _writing;
+            await _syncing;
+            if (flushToDisk && _position > Durable)
+            {
+                // fsync blocks its thread for as long as the disk takes; keep it off the request's.
+                await Task.Run(() => SyncUpTo(_position), CancellationToken.None);
+            }
         }
         finally
         {
@@ -75,6 +93,12 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
     }
 
     public override long Length => _position + _filled;
+
+    private void SyncUpTo(long upTo)
+    {
+        RandomAccess.FlushToDisk(file);
+        Interlocked.Exchange(ref _synced, upTo);
+    }
 
     /// <summary>Waits for the block on its way to disk, then sends the filled one after it.</summary>
     private async Task StartWritingAsync()
@@ -87,9 +111,12 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
 
         var block = _filling.AsMemory(0, _filled);
         var at = _position;
-        _writing = Task.Run(() => fence.Guard(() => RandomAccess.Write(file, block.Span, at)));
+        _writing = Task.Run(() =>
+        {
+            fence.Guard(() => RandomAccess.Write(file, block.Span, at));
+            Interlocked.Exchange(ref _written, at + block.Length);
+        });
         _position += _filled;
-        _unsynced = true;
         (_filling, _spare) = (_spare, _filling);
         _filled = 0;
     }

@@ -25,7 +25,7 @@ public static class TusHeaders
     public static readonly string[] Exposed =
     [
         UploadOffset, UploadLength, UploadMetadata, UploadExpires, TusResumable, TusVersion, TusExtension, TusMaxSize, TusChecksumAlgorithm,
-        "Location", "Retry-After",
+        "Location", "Retry-After", "Link",
     ];
 
     /// <summary>The answer to <c>OPTIONS</c>: what this server speaks.</summary>

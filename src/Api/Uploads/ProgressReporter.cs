@@ -5,10 +5,10 @@ using OrleansUploads.Api.Storage;
 namespace OrleansUploads.Api.Uploads;
 
 /// <summary>
-/// Tells the grain about stored bytes for one request, at most once per interval. Each report is
-/// flushed to storage first, covers only what the store made durable, and is sent without holding up
-/// the body: the next read proceeds while the grain persists, and the report is awaited before the
-/// next one or before the lease is let go.
+/// Tells the grain about stored bytes for one request, at most once per interval. Each report covers
+/// only what the store made durable, starts the store making the rest durable (an fsync, a part
+/// upload) beside the body, and is sent without holding up the body: the next read proceeds while the
+/// grain persists, and the report is awaited before the next one or before the lease is let go.
 /// </summary>
 internal sealed class ProgressReporter(IUploadGrain grain, Guid leaseId, UploadAppendStream file, long start, TimeSpan interval, UploadCounters counters)
 {
@@ -23,7 +23,7 @@ internal sealed class ProgressReporter(IUploadGrain grain, Guid leaseId, UploadA
 
     public bool Due => Unreported && Stopwatch.GetElapsedTime(_lastReportAt) >= interval;
 
-    /// <summary>Flushes and reports what is durable; true when the grain (earlier) said stop.</summary>
+    /// <summary>Reports what is durable and starts a flush of the rest; true when the grain (earlier) said stop.</summary>
     public async Task<bool> ReportAsync(CancellationToken stopping)
     {
         var stop = await SettleAsync(stopping);

@@ -26,11 +26,18 @@ public sealed class UploadLookup(IGrainFactory grains, StoredCompletion completi
         return await completion.CompleteIfAllStoredAsync(grain, status);
     }
 
-    /// <summary>The owner's unfinished uploads, oldest first.</summary>
-    public async Task<UploadStatus[]> ActiveOfAsync(string owner)
+    /// <summary>
+    /// A page of the owner's unfinished uploads, oldest first, after the upload <paramref name="after"/>
+    /// (from the oldest when null). The page's ids come from the owner's catalog, so only the uploads on
+    /// the page are asked for their status, however many there are.
+    /// </summary>
+    public async Task<ActivePage> ActivePageAsync(string owner, string? after, int max)
     {
-        var ids = await grains.GetGrain<IUploadCatalogGrain>(owner).GetActiveAsync();
+        var ids = await grains.GetGrain<IUploadCatalogGrain>(owner).GetPageAsync(after, max);
         var statuses = await Task.WhenAll(ids.Select(id => grains.GetGrain<IUploadGrain>(id).GetStatusAsync(owner)));
-        return [.. statuses.OfType<UploadStatus>().Where(s => !s.State.IsTerminal()).OrderBy(s => s.CreatedAt)];
+        return new([.. statuses.OfType<UploadStatus>().Where(s => !s.State.IsTerminal())], ids.Count == max ? ids[^1] : null);
     }
 }
+
+/// <summary>One page of unfinished uploads; <paramref name="Next"/> is where the next page starts, null on the last.</summary>
+public sealed record ActivePage(UploadStatus[] Uploads, string? Next);

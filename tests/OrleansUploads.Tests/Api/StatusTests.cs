@@ -2,13 +2,14 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.RegularExpressions;
 using OrleansUploads.Tests.Infrastructure;
 using static OrleansUploads.Tests.Infrastructure.TusRequests;
 
 namespace OrleansUploads.Tests.Api;
 
 /// <remarks>Runs once for each store: see the classes at the end.</remarks>
-public abstract class StatusTests(StoreServiceFixture fixture)
+public abstract partial class StatusTests(StoreServiceFixture fixture)
 {
     private readonly HttpClient _client = fixture.CreateClient();
 
@@ -57,6 +58,39 @@ public abstract class StatusTests(StoreServiceFixture fixture)
         using var other = await _client.GetAsync("/api/uploads?state=everything");
         Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);
     }
+
+    [Fact]
+    public async Task Active_list_comes_in_pages_oldest_first_each_linking_to_the_next()
+    {
+        var mine = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            mine.Add(IdOf(await _client.CreateAsync(10)));
+        }
+
+        var listed = new List<string>();
+        var pages = 0;
+        for (string? next = "/api/uploads?state=active&limit=2"; next is not null; pages++)
+        {
+            using var response = await _client.GetAsync(next);
+            response.EnsureSuccessStatusCode();
+            var page = (await response.Content.ReadFromJsonAsync<UploadStatusView[]>(Json))!;
+            Assert.InRange(page.Length, 0, 2);
+            listed.AddRange(page.Select(s => s.Id));
+            next = response.Headers.TryGetValues("Link", out var links) ? NextPage().Match(links.Single()).Groups["url"].Value : null;
+        }
+
+        Assert.True(pages >= 2);
+        Assert.Equal(listed.Order(StringComparer.Ordinal), listed);
+        Assert.All(mine, id => Assert.Single(listed, id));
+        using var tooLarge = await _client.GetAsync("/api/uploads?state=active&limit=100000");
+        Assert.Equal(HttpStatusCode.BadRequest, tooLarge.StatusCode);
+        using var notAnId = await _client.GetAsync("/api/uploads?state=active&after=..%2F");
+        Assert.Equal(HttpStatusCode.BadRequest, notAnId.StatusCode);
+    }
+
+    [GeneratedRegex("^<(?<url>[^>]+)>; rel=\"next\"$")]
+    private static partial Regex NextPage();
 
     [Fact]
     public async Task Content_downloads_a_completed_file_under_its_safely_encoded_name()

@@ -185,8 +185,8 @@ public sealed class HubTests(ServiceFixture fixture)
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         var progress = watcher.Events(IdOf(location)).Count(e => e.Event == "UploadProgress");
-        // 100 ms interval; a couple of extra events for the state changes (uploading, paused).
-        var bound = (int)(elapsed.TotalMilliseconds / 100) + 3;
+        // 80 ms interval; a couple of extra events for the state changes (uploading, paused).
+        var bound = (int)(elapsed.TotalMilliseconds / 80) + 3;
         Assert.InRange(progress, 1, bound);
     }
 
