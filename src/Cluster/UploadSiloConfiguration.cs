@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
@@ -63,7 +64,21 @@ public static class UploadSiloConfiguration
         })));
 
         silo.Services.Configure<UploadGrainOptions>(configuration.GetSection(UploadGrainOptions.Section));
+        silo.CollectIdleUploads();
+        // How often idle grains are looked for (Orleans checks once a minute by default).
+        silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection("Cluster:GrainCollection"));
         silo.Services.TryAddSingleton(TimeProvider.System);
+        return silo;
+    }
+
+    /// <summary>
+    /// Idle upload grains leave memory after <see cref="UploadGrainOptions.IdleLifetime"/> rather than
+    /// Orleans' two hours, so that many paused uploads cost storage, not memory.
+    /// </summary>
+    public static ISiloBuilder CollectIdleUploads(this ISiloBuilder silo)
+    {
+        silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<UploadGrainOptions>>((collection, uploads) =>
+            collection.ClassSpecificCollectionAge[typeof(UploadGrain).FullName!] = uploads.Value.IdleLifetime);
         return silo;
     }
 

@@ -30,6 +30,12 @@ public sealed class UploadGrainOptions
     /// </summary>
     public TimeSpan ForgetEndedAfter { get; set; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// An upload grain that no call or timer reached for this long leaves memory (a paused upload waiting
+    /// for its client, a finished one); its state stays stored and the next call brings it back.
+    /// </summary>
+    public TimeSpan IdleLifetime { get; set; } = TimeSpan.FromMinutes(2);
+
     /// <summary>How quickly the reported speed follows changes; shorter is jumpier.</summary>
     public TimeSpan SpeedSmoothing { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -85,10 +85,17 @@ public static class UploadsHosting
         uploads.MapTusApi();
         uploads.MapStatusApi();
         var hub = app.MapHub<UploadHub>(UploadHub.Path).RequireRateLimiting(LimitsHosting.RatePolicy);
-        // What this instance is doing: relayed uploads (watching leaks no subscriptions) and how
-        // often writers report to grains (the cost of tracking).
-        var diagnostics = app.MapGet("/api/diagnostics", (ProgressRelay relay, UploadCounters counters) => TypedResults.Ok(
-            new { relaySubscriptions = relay.Subscriptions, storedReports = counters.StoredReports, bytesStored = counters.BytesStored }))
+        // What this instance is doing: relayed uploads (watching leaks no subscriptions), how often
+        // writers report to grains (the cost of tracking), and the upload grains in the cluster's memory.
+        var diagnostics = app.MapGet("/api/diagnostics", async (ProgressRelay relay, UploadCounters counters, IGrainFactory grains) => TypedResults.Ok(
+            new
+            {
+                relaySubscriptions = relay.Subscriptions,
+                storedReports = counters.StoredReports,
+                bytesStored = counters.BytesStored,
+                uploadGrainsInMemory = (await grains.GetGrain<IManagementGrain>(0).GetSimpleGrainStatistics())
+                    .Where(s => s.GrainType.Contains("UploadGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount),
+            }))
             .RequireRateLimiting(LimitsHosting.RatePolicy);
         if (secured)
         {
