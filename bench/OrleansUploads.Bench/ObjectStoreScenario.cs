@@ -53,7 +53,7 @@ public static class ObjectStoreScenario
             await upload(16 << 20);
         }
 
-        for (var round = 0; round < Math.Max(settings.Repetitions, 7); round++)
+        for (var round = 0; round < settings.Rounds(7); round++)
         {
             for (var step = 0; step < measurements.Length; step++)
             {

@@ -17,7 +17,8 @@ foreach (var peers in new[] { RepositoryPaths.BenchNode, RepositoryPaths.Interop
 
 // Long runs: servers started here may live as long as the whole benchmark.
 ChildProcess.Lifetime = TimeSpan.FromHours(2);
-var settings = args.Contains("--quick") ? BenchSettings.Quick : BenchSettings.Full;
+var settings = args.Contains("--smoke") ? BenchSettings.Smoke : args.Contains("--quick") ? BenchSettings.Quick : BenchSettings.Full;
+var draft = settings != BenchSettings.Full;
 var report = new Report();
 var clock = Stopwatch.StartNew();
 Console.WriteLine($"OrleansUploads benchmarks: {settings}");
@@ -32,12 +33,12 @@ if (only is null or "5") { await MemoryScenario.RunAsync(settings, report); }
 if (only is null or "7") { await ObjectStoreScenario.RunAsync(settings, report); }
 if (only is null or "8") { await ThroughputScenario.RunAsync(settings, report); }
 if (only is null or "10") { await PausedUploadsScenario.RunAsync(settings, report); }
-if (only is null or "9") { await CostGrowthScenario.RunAsync(settings, report, args.Contains("--quick") ? null : Path.Combine(RepositoryPaths.Root, "bench", "cost-growth.png")); }
+if (only is null or "9") { await CostGrowthScenario.RunAsync(settings, report, draft ? null : Path.Combine(RepositoryPaths.Root, "bench", "cost-growth.png")); }
 
 var markdown = report.ToMarkdown(clock.Elapsed, settings.ToString());
 Console.WriteLine();
 Console.WriteLine(markdown);
-if (!args.Contains("--quick") && only is null)
+if (!draft && only is null)
 {
     await File.WriteAllTextAsync(Path.Combine(RepositoryPaths.Root, "BENCHMARKS.md"), markdown);
 }

@@ -22,7 +22,7 @@ public static partial class ThroughputScenario
         var scenario = "8. One upload, curl and HttpClient";
         report.Add(new(scenario, "disk limit: dd 1 GiB with conv=fdatasync", Number(await DiskLimitAsync(ours.DataPath), "MB/s")));
 
-        foreach (var size in new[] { 256L << 20, settings.LargeBytes }.Distinct())
+        foreach (var size in new[] { Math.Min(256L << 20, settings.LargeBytes), settings.LargeBytes }.Distinct())
         {
             var file = Path.Combine(Path.GetTempPath(), $"orleans-uploads-bench-{size}.bin");
             await using (var content = await new RepeatingContent(size).ReadAsStreamAsync())
@@ -48,7 +48,7 @@ public static partial class ThroughputScenario
                 ("bare, curl", bare, () => CurlClient.PostAsync(bare.BaseAddress, file), []),
                 ("OrleansUploads, curl", ours, () => CurlClient.TusUploadAsync(client, endpoint, file), []),
             };
-            for (var round = 0; round < Math.Max(settings.Repetitions, 5); round++)
+            for (var round = 0; round < settings.Rounds(5); round++)
             {
                 for (var step = 0; step < measurements.Length; step++)
                 {

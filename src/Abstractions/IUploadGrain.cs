@@ -50,6 +50,23 @@ public interface IUploadGrain : IGrainWithStringKey
     [Idempotent]
     Task<UploadStatus?> PeekAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Claims the upload's processing (its bytes are all stored and it is verifying or processing); refused
+    /// with <see cref="WriteRefusal.Processing"/> while someone else holds it. A holder that falls silent
+    /// loses it, and the upload is queued for the API to claim again.
+    /// </summary>
+    Task<LeaseGrant> ClaimProcessingAsync(IUploadWriter processor, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The claim's holder is in <paramref name="stage"/>, <paramref name="progress"/> of the way (0 to 1)
+    /// when known; each call also says it is alive. Stop when the upload was cancelled or the claim taken.
+    /// </summary>
+    Task<WriteVerdict> ReportStageAsync(Guid claimId, string stage, double? progress = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Processing ended: the upload completes, or fails with <paramref name="error"/>. A second call changes nothing.</summary>
+    [Idempotent]
+    Task<UploadStatus> FinishProcessingAsync(Guid claimId, string? error, CancellationToken cancellationToken = default);
+
     /// <summary>Marks the upload failed for good, for example because stored bytes went missing.</summary>
     Task<UploadStatus> FailAsync(string error, CancellationToken cancellationToken = default);
 

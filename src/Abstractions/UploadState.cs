@@ -22,4 +22,10 @@ public enum UploadState
 
     /// <summary>Completed, then deleted by its owner: the bytes are gone, the record of them stays.</summary>
     Deleted,
+
+    /// <summary>Every byte is stored; its size and SHA-256 are being checked.</summary>
+    Verifying,
+
+    /// <summary>Verified; the configured processors run, one stage at a time (<see cref="UploadStatus.Stage"/>).</summary>
+    Processing,
 }

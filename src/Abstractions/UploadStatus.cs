@@ -8,6 +8,11 @@ namespace OrleansUploads.Abstractions;
 /// Grows with every stored change of the upload, so a client that gets a status twice (an event and
 /// a re-read after a reconnect) keeps the newer one and drops the duplicate.
 /// </param>
+/// <param name="Stage">
+/// After the bytes: the processing stage running now, or the last one that ran (for a failed upload,
+/// the one that failed it).
+/// </param>
+/// <param name="StageProgress">How far the running stage has got, from 0 to 1, when it says.</param>
 [GenerateSerializer, Immutable]
 public sealed record UploadStatus(
     [property: Id(0)] string Id,
@@ -27,7 +32,9 @@ public sealed record UploadStatus(
     [property: Id(14)] string Owner,
     [property: Id(15)] string? Metadata,
     [property: Id(16)] DateTimeOffset? ExpiresAt,
-    [property: Id(17)] long Sequence = 0)
+    [property: Id(17)] long Sequence = 0,
+    [property: Id(18)] string? Stage = null,
+    [property: Id(19)] double? StageProgress = null)
 {
     /// <summary>Share of the declared size that is committed; null while the size is not known yet.</summary>
     public double? Percentage => TotalBytes switch

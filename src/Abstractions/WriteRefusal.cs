@@ -13,4 +13,7 @@ public enum WriteRefusal
 
     /// <summary>The body would run past the upload's declared size.</summary>
     TooLarge,
+
+    /// <summary>Its bytes are all stored and someone else is processing it.</summary>
+    Processing,
 }

@@ -37,7 +37,9 @@ public static class UploadSiloConfiguration
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
             var grainsFolder = Path.Combine(ClusterSettings.DataFolder(configuration), "grains");
             silo.Services.AddGrainStorage(UploadStreams.UploadStore, (services, _) => EmbeddedStore(services, grainsFolder));
-            silo.Services.AddGrainStorage(UploadStreams.PubSubStore, (services, _) => EmbeddedStore(services, grainsFolder));
+            // Stream subscriptions here belong to relays of hubs on this one machine, which re-subscribe
+            // whenever a stream falls silent; kept in memory, they cost no file write per watched upload.
+            silo.AddMemoryGrainStorage(UploadStreams.PubSubStore);
             // Reminders are lost with the process here; an upload also checks its expiry when it activates.
             silo.UseInMemoryReminderService();
         }
@@ -61,26 +63,41 @@ public static class UploadSiloConfiguration
         {
             // Progress latency is bounded by how often agents look at their queues (100 ms by default).
             options.GetQueueMsgsTimerPeriod = TimeSpan.FromMilliseconds(10);
-        })));
+        }).Configure<IOptions<UploadGrainOptions>>((options, uploads) =>
+            // An agent forgets a quiet stream (and asks its rendezvous again when it speaks) as its upload's grain goes.
+            options.StreamInactivityPeriod = uploads.Value.IdleLifetime)));
 
         silo.Services.Configure<UploadGrainOptions>(configuration.GetSection(UploadGrainOptions.Section));
         silo.CollectIdleUploads();
         // How often idle grains are looked for (Orleans checks once a minute by default).
         silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection("Cluster:GrainCollection"));
+        silo.Services.Configure<GrainDirectoryOptions>(configuration.GetSection("Cluster:GrainDirectory"));
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
     }
 
     /// <summary>
-    /// Idle upload grains leave memory after <see cref="UploadGrainOptions.IdleLifetime"/> rather than
-    /// Orleans' two hours, so that many paused uploads cost storage, not memory.
+    /// Idle upload grains, and the stream rendezvous grain each upload's events activate, leave memory
+    /// after <see cref="UploadGrainOptions.IdleLifetime"/> rather than Orleans' two hours, so that many
+    /// paused uploads cost storage, not memory; then the memory they held is given back to the system.
     /// </summary>
     public static ISiloBuilder CollectIdleUploads(this ISiloBuilder silo)
     {
         silo.Services.AddOptions<GrainCollectionOptions>().Configure<IOptions<UploadGrainOptions>>((collection, uploads) =>
-            collection.ClassSpecificCollectionAge[typeof(UploadGrain).FullName!] = uploads.Value.IdleLifetime);
+        {
+            collection.ClassSpecificCollectionAge[typeof(UploadGrain).FullName!] = uploads.Value.IdleLifetime;
+            collection.ClassSpecificCollectionAge[PubSubRendezvousGrain] = uploads.Value.IdleLifetime;
+        });
+        silo.Services.AddHostedService<IdleMemoryRelease>();
+
+        // Where grains live is cached for up to a million grains by default, kept after they left: with
+        // two grains per upload that alone would cost a kilobyte or more per upload ever seen.
+        silo.Services.Configure<GrainDirectoryOptions>(directory => directory.CacheSize = 20_000);
         return silo;
     }
+
+    /// <summary>Keeps a stream's subscriptions; internal to Orleans, so named here as Orleans names it.</summary>
+    private const string PubSubRendezvousGrain = "Orleans.Streams.PubSubRendezvousGrain";
 
     private static FileGrainStorage EmbeddedStore(IServiceProvider services, string folder) =>
         new(folder, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()));

@@ -23,7 +23,7 @@ public sealed partial class UploadGrain
             AcceptStored(offset);
             Upload.BytesReceived = offset;
             Upload.Sha256 = sha256;
-            await FinishAsync(UploadState.Completed, error: null);
+            await BeginVerifyingAsync();
         }
         finally
         {
@@ -38,7 +38,7 @@ public sealed partial class UploadGrain
         if (AllStored)
         {
             Upload.Sha256 = sha256;
-            await FinishAsync(UploadState.Completed, error: null);
+            await BeginVerifyingAsync();
         }
 
         return Snapshot();
@@ -85,6 +85,7 @@ public sealed partial class UploadGrain
     private async Task FinishAsync(UploadState final, string? error)
     {
         StopTrailingProgress();
+        StopProcessingWatch();
         _rate.Stop();
         Upload.State = final;
         Upload.Error = error;
@@ -106,7 +107,8 @@ public sealed partial class UploadGrain
 
     /// <summary>Every byte is committed and durable, no writer is attached, and yet the upload is not complete.</summary>
     private bool AllStored =>
-        Upload.Exists && !Upload.State.IsTerminal() && _lease is null && Upload.TotalBytes is { } total && _durable.BytesReceived == total;
+        Upload.Exists && Upload.State is UploadState.Created or UploadState.Uploading or UploadState.Paused
+        && _lease is null && Upload.TotalBytes is { } total && _durable.BytesReceived == total;
 
     /// <summary>Asks the API for work on the stored bytes that a grain does not do itself.</summary>
     private Task QueueAsync(string queue) => GrainFactory.GetGrain<IUploadQueueGrain>(queue).AddAsync(UploadId);

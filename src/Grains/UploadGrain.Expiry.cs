@@ -48,7 +48,7 @@ public sealed partial class UploadGrain : IRemindable
         }
 
         // Bytes that all arrived are never thrown away for arriving too long ago: they are completed.
-        if (AllStored)
+        if (AllStored || Upload.State.IsAfterBytes())
         {
             await QueueAsync(UploadQueues.Completing);
             return;

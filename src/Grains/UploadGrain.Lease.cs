@@ -104,7 +104,7 @@ public sealed partial class UploadGrain
     private LeaseGrant? RefusalOf(long offset, long? bodyLength)
     {
         WriteRefusal? refusal =
-            Upload.State.IsTerminal() ? WriteRefusal.Finished
+            Upload.State.IsTerminal() || Upload.State.IsAfterBytes() ? WriteRefusal.Finished
             : _lease is null && offset != Upload.BytesReceived ? WriteRefusal.OffsetMismatch
             : Upload.TotalBytes is { } total && bodyLength > total - offset ? WriteRefusal.TooLarge
             : null;

@@ -153,6 +153,7 @@ public sealed partial class UploadGrain
             UploadId, shown.FileName, shown.ContentType, shown.State,
             shown.BytesReceived, shown.TotalBytes, Math.Round(speed), eta,
             shown.CreatedAt, shown.StartedAt, shown.LastByteAt, shown.CompletedAt,
-            shown.Sha256, shown.Error, shown.Owner, shown.Metadata, shown.State.IsTerminal() ? null : shown.ExpiresAt, shown.Version);
+            shown.Sha256, shown.Error, shown.Owner, shown.Metadata, shown.State.IsTerminal() ? null : shown.ExpiresAt, shown.Version,
+            shown.Stage, shown.State == UploadState.Processing ? _stageProgress : null);
     }
 }

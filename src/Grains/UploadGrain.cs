@@ -50,15 +50,21 @@ public sealed partial class UploadGrain(
             await PersistAndPublishAsync();
         }
 
-        // Its writer died after the last byte: the API reads the digest back and completes it.
-        if (AllStored)
+        // Its writer died after the last byte, or its processing was under way: the API takes it from there.
+        if (AllStored || AwaitsProcessing)
         {
             await QueueAsync(UploadQueues.Completing);
         }
 
         // Expiring calls the owner's catalog, which may be the very grain that woke this one up (to ask
-        // its status while reconciling): so expire right after activating, not during it.
-        this.RegisterGrainTimer(_ => ExpireIfOverdueAsync(), new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
+        // its status while reconciling): so expire right after activating, not during it. The timer is
+        // let go once it fired, since a paused upload's grain may stay in memory for a while.
+        IGrainTimer? check = null;
+        check = this.RegisterGrainTimer(async _ =>
+        {
+            check?.Dispose();
+            await ExpireIfOverdueAsync();
+        }, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
     }
 
     public async Task<UploadStatus> CreateAsync(UploadCreation creation, CancellationToken cancellationToken = default)

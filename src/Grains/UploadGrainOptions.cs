@@ -36,6 +36,12 @@ public sealed class UploadGrainOptions
     /// </summary>
     public TimeSpan IdleLifetime { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Processing whose holder reported nothing for this long (its process died) is taken from it and
+    /// queued again; an upload nobody began to process is queued after this long too.
+    /// </summary>
+    public TimeSpan ProcessingSilence { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How quickly the reported speed follows changes; shorter is jumpier.</summary>
     public TimeSpan SpeedSmoothing { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -40,6 +40,9 @@ public sealed class UploadGrainState
     /// </summary>
     [Id(19)] public IUploadWriter? Writer { get; set; }
 
+    /// <summary>The processing stage running, or the last that ran (see <see cref="UploadStatus.Stage"/>).</summary>
+    [Id(20)] public string? Stage { get; set; }
+
     /// <summary>A copy to keep as what storage holds; every member is immutable, so a shallow copy is whole.</summary>
     public UploadGrainState Copy() => (UploadGrainState)MemberwiseClone();
 }

@@ -15,6 +15,8 @@ public static class RepositoryPaths
 
     public static string SiloAssembly => Path.Combine(Root, "src", "Silo", "bin", Configuration, "net10.0", "OrleansUploads.Silo.dll");
 
+    public static string BenchAssembly => Path.Combine(Root, "bench", "OrleansUploads.Bench", "bin", Configuration, "net10.0", "OrleansUploads.Bench.dll");
+
     public static string Interop => Path.Combine(Root, "tests", "interop");
 
     /// <summary>The Node peers the benchmarks measure against.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using OrleansUploads.Api.Apis;
+using OrleansUploads.Api.Hooks;
 using OrleansUploads.Api.Limits;
 using OrleansUploads.Api.Progress;
 using OrleansUploads.Api.Storage;
@@ -44,6 +45,10 @@ public static class UploadsHosting
         services.AddSingleton<UploadCancellation>();
         services.AddSingleton<UploadAdmission>();
         services.AddSingleton<StoredCompletion>();
+        services.AddSingleton<UploadProcessing>();
+        // The built-in stages; each runs only for uploads it applies to. More are added the same way.
+        services.AddSingleton<IUploadProcessor, DeclaredChecksumProcessor>();
+        services.AddSingleton<IUploadProcessor, ContentSignatureProcessor>();
         services.AddHostedService<UploadQueueSweeper>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProgressRelay>();

@@ -1,3 +1,4 @@
+using OrleansUploads.Abstractions;
 using OrleansUploads.Api.Uploads;
 
 namespace OrleansUploads.Api.Tus;
@@ -5,7 +6,7 @@ namespace OrleansUploads.Api.Tus;
 /// <summary>What a tus creation request (<c>POST</c>) declares, read and checked header by header.</summary>
 /// <param name="MetadataHeader">The <c>Upload-Metadata</c> header as sent (echoed back on HEAD); null when empty.</param>
 /// <param name="WithUpload">The request carries the first bytes (creation-with-upload).</param>
-public sealed record TusCreation(long Length, string? MetadataHeader, TusMetadata Metadata, ChunkChecksum? Checksum, bool WithUpload)
+public sealed record TusCreation(long Length, string? MetadataHeader, UploadMetadata Metadata, ChunkChecksum? Checksum, bool WithUpload)
 {
     /// <returns>The problem to answer when a header is malformed or over a limit; null when <paramref name="creation"/> was read.</returns>
     public static IResult? Read(HttpRequest request, long maxSize, int maxMetadataBytes, out TusCreation creation)
@@ -27,7 +28,7 @@ public sealed record TusCreation(long Length, string? MetadataHeader, TusMetadat
             return TusResults.Problem(StatusCodes.Status400BadRequest, $"Upload-Metadata may be at most {maxMetadataBytes} bytes.");
         }
 
-        if (!TusMetadata.TryParse(metadataHeader, out var metadata, out var metadataError))
+        if (!UploadMetadata.TryParse(metadataHeader, out var metadata, out var metadataError))
         {
             return TusResults.Problem(StatusCodes.Status400BadRequest, metadataError!);
         }

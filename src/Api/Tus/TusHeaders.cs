@@ -17,6 +17,9 @@ public static class TusHeaders
     public const string UploadLength = "Upload-Length";
     public const string UploadDeferLength = "Upload-Defer-Length";
     public const string UploadMetadata = "Upload-Metadata";
+
+    /// <summary>This service's own: the upload's state, and its processing stage (see <c>TusResults.AddState</c>).</summary>
+    public const string UploadState = "Upload-State";
     public const string UploadChecksum = "Upload-Checksum";
     public const string UploadExpires = "Upload-Expires";
     public const string MethodOverride = "X-HTTP-Method-Override";
@@ -25,7 +28,7 @@ public static class TusHeaders
     public static readonly string[] Exposed =
     [
         UploadOffset, UploadLength, UploadMetadata, UploadExpires, TusResumable, TusVersion, TusExtension, TusMaxSize, TusChecksumAlgorithm,
-        "Location", "Retry-After", "Link",
+        UploadState, "Location", "Retry-After", "Link",
     ];
 
     /// <summary>The answer to <c>OPTIONS</c>: what this server speaks.</summary>

@@ -8,14 +8,18 @@ public static class TusResults
 {
     public static IResult ForChunk(HttpContext context, ChunkOutcome outcome)
     {
-        if (outcome.Status is { } status && outcome.Result is ChunkResult.Stored or ChunkResult.Completed or ChunkResult.OffsetMismatch or ChunkResult.TooSlow or ChunkResult.StorageFull)
+        if (outcome.Status is { } status && outcome.Result is ChunkResult.Stored or ChunkResult.Completed or ChunkResult.Processing or ChunkResult.Rejected
+            or ChunkResult.OffsetMismatch or ChunkResult.TooSlow or ChunkResult.StorageFull)
         {
             AddOffset(context, status);
+            AddState(context, status);
         }
 
         return outcome.Result switch
         {
-            ChunkResult.Stored or ChunkResult.Completed => TypedResults.NoContent(),
+            ChunkResult.Stored or ChunkResult.Completed or ChunkResult.Processing => TypedResults.NoContent(),
+            // Every byte arrived; the file itself was refused. 422: repeating the request cannot help.
+            ChunkResult.Rejected => Problem(StatusCodes.Status422UnprocessableEntity, outcome.Status?.Error ?? "The upload failed verification."),
             ChunkResult.NotFound => NotFound(),
             ChunkResult.Finished => ForFinished(outcome.Status!),
             ChunkResult.OffsetMismatch => Problem(StatusCodes.Status409Conflict, "Upload-Offset does not match the upload's offset; ask with HEAD and resume from there."),
@@ -37,6 +41,7 @@ public static class TusResults
     /// <summary>tus HEAD: the committed offset, the length (or that it is deferred) and the metadata as sent.</summary>
     public static IResult ForHead(HttpContext context, UploadStatus status)
     {
+        AddState(context, status);
         if (status.State.IsTerminal() && status.State != UploadState.Completed)
         {
             return TypedResults.StatusCode(StatusCodes.Status410Gone);
@@ -78,6 +83,15 @@ public static class TusResults
             context.Response.Headers[TusHeaders.UploadExpires] = expiresAt.ToString("r");
         }
     }
+
+    /// <summary>
+    /// Where the upload is, past what tus says: <c>Upload-State: processing; stage="content-type"</c>,
+    /// <c>completed</c>, or <c>failed; stage="checksum"</c> (the status JSON has the reason).
+    /// </summary>
+    public static void AddState(HttpContext context, UploadStatus status) =>
+        context.Response.Headers[TusHeaders.UploadState] = status.Stage is { } stage && (status.State.IsAfterBytes() || status.State == UploadState.Failed)
+            ? $"{status.State.ToString().ToLowerInvariant()}; stage=\"{stage}\""
+            : status.State.ToString().ToLowerInvariant();
 
     /// <summary>429 with a Retry-After: the owner may try again once an upload finishes.</summary>
     public static IResult TooManyUploads(int limit) => RetryLater(

@@ -36,6 +36,12 @@ public enum ChunkResult
 
     /// <summary>Storage could not be read or written for now; nothing was concluded or changed.</summary>
     StorageUnavailable,
+
+    /// <summary>Every byte is stored and processing goes on past the wait; events tell how it ends.</summary>
+    Processing,
+
+    /// <summary>Every byte is stored, and verifying or a processor failed the upload (its error says why).</summary>
+    Rejected,
 }
 
 /// <param name="Status">The upload after the attempt; null only when it does not exist.</param>
@@ -48,6 +54,16 @@ public sealed record ChunkOutcome(ChunkResult Result, UploadStatus? Status)
         WriteRefusal.Finished => ChunkResult.Finished,
         WriteRefusal.TooLarge => ChunkResult.TooLarge,
         _ => ChunkResult.NotFound,
+    };
+
+    /// <summary>The answer for an upload whose bytes all arrived, as processing left it.</summary>
+    internal static ChunkResult OfProcessing(UploadStatus end) => end.State switch
+    {
+        UploadState.Completed => ChunkResult.Completed,
+        UploadState.Failed => ChunkResult.Rejected,
+        UploadState.Cancelled => ChunkResult.Cancelled,
+        UploadState.Verifying or UploadState.Processing => ChunkResult.Processing,
+        _ => ChunkResult.Finished,
     };
 
     /// <summary>A body that did not end whole: who stopped it, as the grain and the writer saw it.</summary>

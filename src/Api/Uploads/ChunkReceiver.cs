@@ -10,7 +10,13 @@ namespace OrleansUploads.Api.Uploads;
 /// flushed to storage before each report, so no offset the grain commits runs ahead of the data.
 /// </summary>
 public sealed class ChunkReceiver(
-    UploadLookup lookup, IGrainFactory grains, IUploadStore store, UploadCounters counters, IOptions<UploadApiOptions> options, ILogger<ChunkReceiver> logger)
+    UploadLookup lookup,
+    IGrainFactory grains,
+    IUploadStore store,
+    UploadProcessing processing,
+    UploadCounters counters,
+    IOptions<UploadApiOptions> options,
+    ILogger<ChunkReceiver> logger)
 {
     public async Task<ChunkOutcome> ReceiveAsync(ChunkRequest request, CancellationToken requestAborted)
     {
@@ -26,10 +32,14 @@ public sealed class ChunkReceiver(
             var grant = await grain.AcquireLeaseAsync(request.Offset, writerReference, request.Owner, request.BodyLength, CancellationToken.None);
             if (grant.LeaseId is null)
             {
-                return new ChunkOutcome(ChunkOutcome.OfRefusal(grant.Refusal), grant.Status);
+                // The last request again (its answer was lost): the same answer, and nothing stored or processed twice.
+                return IsLastChunkAgain(request, grant.Status)
+                    ? await ProcessedAsync(grain, grant.Status!)
+                    : new ChunkOutcome(ChunkOutcome.OfRefusal(grant.Refusal), grant.Status);
             }
 
-            return await WriteAsync(grain, grant, request, writer, requestAborted);
+            var outcome = await WriteAsync(grain, grant, request, writer, requestAborted);
+            return outcome.Status is { } stored && stored.State.IsAfterBytes() ? await ProcessedAsync(grain, stored) : outcome;
         }
         finally
         {
@@ -83,6 +93,17 @@ public sealed class ChunkReceiver(
             }
         }
     }
+
+    /// <summary>The request that stored the last byte answers with the outcome of processing, when it ends within the wait.</summary>
+    private async Task<ChunkOutcome> ProcessedAsync(IUploadGrain grain, UploadStatus stored)
+    {
+        var end = await processing.RunAsync(grain, stored, options.Value.ProcessingWait);
+        return new ChunkOutcome(ChunkOutcome.OfProcessing(end), end);
+    }
+
+    private static bool IsLastChunkAgain(ChunkRequest request, UploadStatus? status) =>
+        status is { TotalBytes: { } total, State: UploadState.Completed or UploadState.Failed or UploadState.Verifying or UploadState.Processing }
+        && status.BytesReceived == total && request.BodyLength is > 0 and var length && request.Offset < total && request.Offset + length == total;
 
     /// <summary>Resuming over a hole would corrupt the file: an upload whose committed bytes are gone fails.</summary>
     private async Task<ChunkOutcome?> FailIfDataLostAsync(IUploadGrain grain, string uploadId, UploadStatus status)

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using OrleansUploads.Abstractions;
 using OrleansUploads.Api.Storage;
 
@@ -8,11 +9,21 @@ namespace OrleansUploads.Api.Uploads;
 /// after the last byte was reported, or its process died). tus clients that see offset == length on
 /// resume report success without another PATCH, so whoever looks at such an upload next completes it.
 /// </summary>
-public sealed class StoredCompletion(IUploadStore store)
+public sealed class StoredCompletion(IUploadStore store, UploadProcessing processing, IOptions<UploadApiOptions> options)
 {
-    /// <remarks>Whether a writer still holds the lease (and will complete it itself) is the grain's call.</remarks>
+    /// <remarks>
+    /// Whether a writer still holds the lease (and will complete it itself) is the grain's call. One found
+    /// here is processed, and waited for as a last PATCH waits, so the caller sees it completed. An upload
+    /// already past its bytes whose processing nobody holds is processed, without waiting for the end: it
+    /// is usually being processed by another request, and a status read must not wait for that.
+    /// </remarks>
     public async Task<UploadStatus> CompleteIfAllStoredAsync(IUploadGrain grain, UploadStatus status)
     {
+        if (status.State.IsAfterBytes())
+        {
+            return await processing.RunAsync(grain, status, TimeSpan.Zero);
+        }
+
         if (status.State.IsTerminal() || status.TotalBytes != status.BytesReceived)
         {
             return status;
@@ -26,6 +37,7 @@ public sealed class StoredCompletion(IUploadStore store)
         }
 
         await store.SealAsync(status.Id, status.BytesReceived, CancellationToken.None);
-        return await grain.CompleteStoredAsync(await store.Sha256Async(status.Id, CancellationToken.None));
+        var verifying = await grain.CompleteStoredAsync(await store.Sha256Async(status.Id, CancellationToken.None));
+        return await processing.RunAsync(grain, verifying, options.Value.ProcessingWait);
     }
 }

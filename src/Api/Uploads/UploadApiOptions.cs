@@ -29,6 +29,12 @@ public sealed class UploadApiOptions
     /// </summary>
     public TimeSpan RelayHealTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long the request that stored the last byte waits for verifying and processing to end, to
+    /// answer with the outcome; past it, the request answers and events tell the outcome.
+    /// </summary>
+    public TimeSpan ProcessingWait { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often stored bytes of expired, cancelled or failed uploads are looked for and deleted.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

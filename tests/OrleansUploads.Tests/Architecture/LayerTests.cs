@@ -22,8 +22,9 @@ public sealed partial class LayerTests
         ["Tus"] = 2,
         ["Access"] = 2,
         ["Uploads"] = 3,
-        ["Limits"] = 4,
-        ["Storage"] = 4,
+        ["Hooks"] = 4,
+        ["Limits"] = 5,
+        ["Storage"] = 5,
     };
 
     private static string Source => Path.Combine(RepositoryPaths.Root, "src");

@@ -50,7 +50,7 @@ public sealed class ExpiryClockTests(FakeClockCluster cluster) : IClassFixture<F
     {
         var grain = await CreateAsync(10);
         var lease = (await grain.AcquireLeaseAsync(0, Writer(), "owner")).LeaseId!.Value;
-        await grain.CompleteAsync(lease, 10, "digest");
+        await grain.CompleteAndProcessAsync(cluster.Client, lease, 10, "digest");
 
         cluster.Clock.Advance(10 * FakeClockCluster.ExpireAfter);
         await TickAsync(grain);

@@ -26,7 +26,7 @@ public sealed class RetentionClockTests(RetentionClockTests.Cluster cluster) : I
     {
         var grain = await CreateAsync(10);
         var lease = (await grain.AcquireLeaseAsync(0, Writer(), "owner")).LeaseId!.Value;
-        await grain.CompleteAsync(lease, 10, "digest");
+        await grain.CompleteAndProcessAsync(cluster.Client, lease, 10, "digest");
 
         cluster.Clock.Advance(Cluster.KeepCompletedFor - Second);
         await TickAsync(grain);

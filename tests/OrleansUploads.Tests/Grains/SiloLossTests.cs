@@ -84,7 +84,7 @@ public sealed class SiloLossTests : IAsyncLifetime
         Assert.NotEqual(host, await client.GetGrain<IManagementGrain>(0).GetActivationAddress(grain));
         var newLease = (await grain.AcquireLeaseAsync(400, writer, "owner")).LeaseId!.Value;
         await grain.ReportStoredAsync(newLease, 700);
-        await grain.CompleteAsync(newLease, 1000, "digest");
+        await grain.CompleteAndProcessAsync(client, newLease, 1000, "digest");
 
         var final = await completed.Task.WaitAsync(Patience);
         Assert.Equal((1000L, "digest"), (final.BytesReceived, final.Sha256));

@@ -115,7 +115,7 @@ public sealed class UploadGrainTests(GrainClusterFixture fixture)
             await grain.ReportStoredAsync(lease, offset);
         }
 
-        await grain.CompleteAsync(lease, 1000, "digest");
+        await grain.CompleteAndProcessAsync(fixture.Client, lease, 1000, "digest");
         await completed.Task.WaitAsync(Patience);
         await subscription.UnsubscribeAsync();
 

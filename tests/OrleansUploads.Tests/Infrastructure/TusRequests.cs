@@ -61,6 +61,10 @@ public static class TusRequests
     public static async Task<UploadStatusView> StatusAsync(this HttpClient client, string location) =>
         (await client.GetFromJsonAsync<UploadStatusView>(location, Json))!;
 
+    /// <summary>tus metadata: each value base64-encoded after its key.</summary>
+    public static string Metadata(params (string Key, string Value)[] pairs) =>
+        string.Join(',', pairs.Select(pair => $"{pair.Key} {Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(pair.Value))}"));
+
     public static string IdOf(string location) => location[(location.LastIndexOf('/') + 1)..];
 }
 
@@ -68,4 +72,4 @@ public static class TusRequests
 public sealed record UploadStatusView(
     string Id, string? FileName, string? ContentType, string State, long BytesReceived, long? TotalBytes,
     double? Percentage, double BytesPerSecond, double? EtaSeconds, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt, string? Sha256, string? Error, long Sequence = 0);
+    DateTimeOffset? CompletedAt, string? Sha256, string? Error, long Sequence = 0, string? Stage = null);

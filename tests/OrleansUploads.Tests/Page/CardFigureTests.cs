@@ -58,10 +58,14 @@ public sealed class CardFigureTests(BrowserFixture fixture) : IDisposable
         Directory.Delete(_folder, recursive: true);
     }
 
+    /// <summary>A file of random bytes that starts as its kind does, so the service's content-type stage accepts it.</summary>
     private string WriteFile(string name, int size)
     {
         var path = Path.Combine(_folder, name);
-        File.WriteAllBytes(path, RandomBytes(size));
+        var data = RandomBytes(size);
+        byte[] signature = Path.GetExtension(name) switch { ".pdf" => "%PDF-"u8.ToArray(), ".zip" => [0x50, 0x4B, 0x03, 0x04], _ => [] };
+        signature.CopyTo(data, 0);
+        File.WriteAllBytes(path, data);
         return path;
     }
 }

@@ -44,6 +44,21 @@ public sealed class UploadPageTests(BrowserFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task A_file_that_fails_processing_shows_failed_with_its_stage_and_the_servers_reason()
+    {
+        var file = WriteFile("holiday.png", 200_000);
+        var page = await fixture.OpenAsync();
+
+        await page.Locator("#file-input").SetInputFilesAsync(file.Path);
+
+        var card = page.Locator("li.card", new() { HasText = "holiday.png" });
+        await Assertions.Expect(card).ToHaveAttributeAsync("data-state", "failed", new() { Timeout = Patience });
+        await Assertions.Expect(card.Locator(".state-badge")).ToHaveTextAsync("failed · content-type");
+        await Assertions.Expect(card.Locator(".error")).ToContainTextAsync("The file is not image/png");
+        await page.ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "processing-failed.png") });
+    }
+
+    [Fact]
     public async Task Cancel_during_a_large_upload_shows_cancelled_and_the_data_is_gone()
     {
         var file = WriteFile("large.bin", 64 << 20);

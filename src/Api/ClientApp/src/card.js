@@ -3,7 +3,7 @@
 import { bytes, duration, speed } from './format.js';
 import { isTerminal } from './states.js';
 const labels = {
-  queued: 'queued', starting: 'starting', created: 'created', uploading: 'uploading', paused: 'paused',
+  queued: 'queued', starting: 'starting', created: 'created', uploading: 'uploading', paused: 'paused', verifying: 'verifying', processing: 'processing',
   completed: 'completed', cancelled: 'cancelled', failed: 'failed', expired: 'expired', deleted: 'deleted', error: 'error',
 };
 
@@ -27,9 +27,12 @@ export class UploadCard {
     this.part('.upload-id').textContent = `id ${id}`;
   }
 
-  setState(state) {
+  setState(state, stage) {
     this.element.dataset.state = state;
-    this.part('.state-badge').textContent = labels[state] ?? state;
+    // After the bytes the server names its stage: the one running, or the one that failed the file.
+    const named = stage && (state === 'processing' || state === 'failed');
+    this.element.dataset.stage = named ? stage : '';
+    this.part('.state-badge').textContent = named ? `${labels[state]} · ${stage}` : labels[state] ?? state;
     this.controls();
   }
 
@@ -43,8 +46,8 @@ export class UploadCard {
     this.status = status;
     this.setId(status.id);
     this.size = status.totalBytes ?? this.size;
-    this.showError(null);
-    this.setState(status.state);
+    this.showError(status.state === 'failed' ? status.error : null);
+    this.setState(status.state, status.stage);
     this.element.dataset.bytesReceived = String(status.bytesReceived);
     this.render();
   }
@@ -59,7 +62,8 @@ export class UploadCard {
     const error = this.part('.error');
     error.textContent = message ?? '';
     error.hidden = !message;
-    if (message) this.setState('error');
+    // A failure the server recorded stays what it is; only a local one makes the card an error.
+    if (message && !this.finished) this.setState('error');
   }
 
   render() {

@@ -122,6 +122,9 @@ export function createUploader({ list, hub, cards, forget }) {
 /** What went wrong, in words a person understands. */
 export function describe(error) {
   const status = error?.originalResponse?.getStatus?.();
+  const detail = problemDetail(error);
+  // The server's own words when it refused the file itself (a processing stage, a creation hook).
+  if (detail && (status === 422 || status === 400 || status === 403)) return detail;
   if (status === 413) return 'This file is larger than the server accepts.';
   if (status === 460) return 'The file arrived damaged (checksum mismatch). Retry to send it again.';
   if (status === 404 || status === 410) return 'The server no longer has this upload.';
@@ -129,4 +132,13 @@ export function describe(error) {
   if (status === 503) return 'The server is recovering from a failure. Retry in a moment.';
   if (!status) return 'The server cannot be reached. Check the connection, then retry.';
   return `The server refused the upload (HTTP ${status}).`;
+}
+
+/** The `detail` of a problem-details answer, if the server gave one. */
+function problemDetail(error) {
+  try {
+    return JSON.parse(error?.originalResponse?.getBody?.() ?? '')?.detail ?? null;
+  } catch {
+    return null;
+  }
 }

@@ -1,20 +1,21 @@
 using System.Text;
 
-namespace OrleansUploads.Api.Tus;
+namespace OrleansUploads.Abstractions;
 
 /// <summary>
-/// The <c>Upload-Metadata</c> header: comma-separated <c>key base64value</c> pairs, keys unique,
-/// ASCII without spaces or commas. Values are data; nothing here turns them into paths or markup.
+/// An upload's metadata as clients send it and <see cref="UploadStatus.Metadata"/> keeps it (the tus
+/// <c>Upload-Metadata</c> form): comma-separated <c>key base64value</c> pairs, keys unique, ASCII
+/// without spaces or commas. Values are data; nothing here turns them into paths or markup.
 /// </summary>
-public sealed class TusMetadata
+public sealed class UploadMetadata
 {
     private readonly Dictionary<string, byte[]> _pairs;
 
-    private TusMetadata(Dictionary<string, byte[]> pairs) => _pairs = pairs;
+    private UploadMetadata(Dictionary<string, byte[]> pairs) => _pairs = pairs;
 
-    public static TusMetadata Empty { get; } = new([]);
+    public static UploadMetadata Empty { get; } = new([]);
 
-    public static bool TryParse(string? header, out TusMetadata metadata, out string? error)
+    public static bool TryParse(string? header, out UploadMetadata metadata, out string? error)
     {
         metadata = Empty;
         error = null;
@@ -48,8 +49,26 @@ public sealed class TusMetadata
             }
         }
 
-        metadata = new TusMetadata(pairs);
+        metadata = new UploadMetadata(pairs);
         return true;
+    }
+
+    /// <summary>Metadata stored with an upload, which was checked when it was created.</summary>
+    public static UploadMetadata Of(string? header) => TryParse(header, out var metadata, out _) ? metadata : Empty;
+
+    /// <summary>Every pair, its value as UTF-8 text.</summary>
+    public IReadOnlyDictionary<string, string> ToText() => _pairs.ToDictionary(pair => pair.Key, pair => Encoding.UTF8.GetString(pair.Value), StringComparer.Ordinal);
+
+    /// <summary>The header with <paramref name="additions"/> set (replacing any pair with the same key).</summary>
+    public string With(IReadOnlyDictionary<string, string> additions)
+    {
+        var pairs = new Dictionary<string, byte[]>(_pairs, StringComparer.Ordinal);
+        foreach (var (key, value) in additions)
+        {
+            pairs[key] = Encoding.UTF8.GetBytes(value);
+        }
+
+        return string.Join(',', pairs.Select(pair => pair.Value.Length == 0 ? pair.Key : $"{pair.Key} {Convert.ToBase64String(pair.Value)}"));
     }
 
     /// <summary>The value of the first of <paramref name="keys"/> present, as UTF-8 text.</summary>
