@@ -7,6 +7,7 @@ namespace OrleansUploads.Abstractions;
 /// Whom the limit on unfinished uploads counts this one against: the owner, or without authentication
 /// (where everyone is one owner) the client's address. Null means the owner.
 /// </param>
+/// <param name="HoldsBytes">Its declared size was reserved against the byte quota (<see cref="IStorageQuotaGrain"/>) of <paramref name="Quota"/>.</param>
 /// <remarks>Positional and numbered like every record that crosses grain calls; the likeness to its siblings is the Orleans serializer's form.</remarks>
 [GenerateSerializer, Immutable]
 public sealed record UploadCreation(
@@ -15,4 +16,5 @@ public sealed record UploadCreation(
     [property: Id(2)] string? ContentType,
     [property: Id(3)] string? Metadata,
     [property: Id(4)] string Owner,
-    [property: Id(5)] string? Quota = null);
+    [property: Id(5)] string? Quota = null,
+    [property: Id(6)] bool HoldsBytes = false);

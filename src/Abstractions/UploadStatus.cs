@@ -13,6 +13,7 @@ namespace OrleansUploads.Abstractions;
 /// the one that failed it).
 /// </param>
 /// <param name="StageProgress">How far the running stage has got, from 0 to 1, when it says.</param>
+/// <param name="Webhook">How the delivery of the outcome to the configured webhooks stands, when any are configured.</param>
 [GenerateSerializer, Immutable]
 public sealed record UploadStatus(
     [property: Id(0)] string Id,
@@ -34,7 +35,8 @@ public sealed record UploadStatus(
     [property: Id(16)] DateTimeOffset? ExpiresAt,
     [property: Id(17)] long Sequence = 0,
     [property: Id(18)] string? Stage = null,
-    [property: Id(19)] double? StageProgress = null)
+    [property: Id(19)] double? StageProgress = null,
+    [property: Id(20)] WebhookStatus? Webhook = null)
 {
     /// <summary>Share of the declared size that is committed; null while the size is not known yet.</summary>
     public double? Percentage => TotalBytes switch

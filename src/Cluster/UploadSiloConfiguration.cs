@@ -67,7 +67,7 @@ public static class UploadSiloConfiguration
             // An agent forgets a quiet stream (and asks its rendezvous again when it speaks) as its upload's grain goes.
             options.StreamInactivityPeriod = uploads.Value.IdleLifetime)));
 
-        silo.Services.Configure<UploadGrainOptions>(configuration.GetSection(UploadGrainOptions.Section));
+        silo.Services.AddUploadGrainServices(configuration);
         silo.CollectIdleUploads();
         // How often idle grains are looked for (Orleans checks once a minute by default).
         silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection("Cluster:GrainCollection"));

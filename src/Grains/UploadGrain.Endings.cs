@@ -91,6 +91,7 @@ public sealed partial class UploadGrain
         Upload.Error = error;
         Upload.EndedAt = clock.GetUtcNow();
         Upload.CompletedAt = final == UploadState.Completed ? Upload.EndedAt : Upload.CompletedAt;
+        PlanWebhooks(final);
         await PersistAndPublishAsync();
         await Catalog.RemoveAsync(UploadId);
         if (Upload.Quota is { } quota)
@@ -98,11 +99,19 @@ public sealed partial class UploadGrain
             await GrainFactory.GetGrain<IUploadCatalogGrain>(quota).RemoveAsync(UploadId);
         }
 
+        // A completed file keeps its bytes (and its place in the quota) until it is deleted.
+        if (Upload.HoldsBytes && final != UploadState.Completed)
+        {
+            await GrainFactory.GetGrain<IStorageQuotaGrain>(Upload.Quota ?? Upload.Owner).ReleaseAsync(UploadId);
+        }
+
         await ScheduleRetirementAsync(final);
         if (final != UploadState.Completed)
         {
             await QueueAsync(UploadQueues.Discarded);
         }
+
+        await ResumeWebhooksAsync();
     }
 
     /// <summary>Every byte is committed and durable, no writer is attached, and yet the upload is not complete.</summary>

@@ -17,6 +17,12 @@ public sealed partial class UploadGrain : IRemindable
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
+        if (reminderName == WebhookReminder)
+        {
+            await WebhookTickAsync();
+            return;
+        }
+
         if (reminderName != ExpiryReminder)
         {
             return;

@@ -154,6 +154,6 @@ public sealed partial class UploadGrain
             shown.BytesReceived, shown.TotalBytes, Math.Round(speed), eta,
             shown.CreatedAt, shown.StartedAt, shown.LastByteAt, shown.CompletedAt,
             shown.Sha256, shown.Error, shown.Owner, shown.Metadata, shown.State.IsTerminal() ? null : shown.ExpiresAt, shown.Version,
-            shown.Stage, shown.State == UploadState.Processing ? _stageProgress : null);
+            shown.Stage, shown.State == UploadState.Processing ? _stageProgress : null, shown.Webhook);
     }
 }

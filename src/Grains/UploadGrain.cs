@@ -18,6 +18,8 @@ namespace OrleansUploads.Grains;
 public sealed partial class UploadGrain(
     [PersistentState("upload", UploadStreams.UploadStore)] IPersistentState<UploadGrainState> state,
     IOptions<UploadGrainOptions> options,
+    WebhookSender webhooks,
+    IOptions<WebhookOptions> webhookOptions,
     TimeProvider clock,
     ILogger<UploadGrain> logger) : Grain, IUploadGrain
 {
@@ -56,6 +58,8 @@ public sealed partial class UploadGrain(
             await QueueAsync(UploadQueues.Completing);
         }
 
+        await ResumeWebhooksAsync();
+
         // Expiring calls the owner's catalog, which may be the very grain that woke this one up (to ask
         // its status while reconciling): so expire right after activating, not during it. The timer is
         // let go once it fired, since a paused upload's grain may stay in memory for a while.
@@ -81,6 +85,7 @@ public sealed partial class UploadGrain(
         Upload.Metadata = creation.Metadata;
         Upload.Owner = creation.Owner;
         Upload.Quota = creation.Quota == creation.Owner ? null : creation.Quota;
+        Upload.HoldsBytes = creation.HoldsBytes;
         Upload.State = UploadState.Created;
         Upload.CreatedAt = clock.GetUtcNow();
         Upload.ExpiresAt = Upload.CreatedAt + _options.ExpireAfter;

@@ -43,6 +43,15 @@ public sealed class UploadGrainState
     /// <summary>The processing stage running, or the last that ran (see <see cref="UploadStatus.Stage"/>).</summary>
     [Id(20)] public string? Stage { get; set; }
 
+    /// <summary>How delivering the outcome to the webhooks stands; null when none are configured or nothing ended yet.</summary>
+    [Id(21)] public WebhookStatus? Webhook { get; set; }
+
+    /// <summary>The webhook URLs that have not taken the outcome yet.</summary>
+    [Id(22)] public string[]? WebhookPending { get; set; }
+
+    /// <summary>Its size counts against a byte quota until it ends without completing or its file is deleted.</summary>
+    [Id(23)] public bool HoldsBytes { get; set; }
+
     /// <summary>A copy to keep as what storage holds; every member is immutable, so a shallow copy is whole.</summary>
     public UploadGrainState Copy() => (UploadGrainState)MemberwiseClone();
 }

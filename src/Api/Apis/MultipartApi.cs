@@ -32,9 +32,10 @@ public static class MultipartApi
         var disposition = file.GetContentDispositionHeader()!;
         var fileName = HeaderUtilities.RemoveQuotes(disposition.FileNameStar.HasValue ? disposition.FileNameStar : disposition.FileName).Value;
         var owner = services.OwnerOf(context);
-        if (await services.Admission.CreateAsync(new UploadCreation(null, fileName, file.ContentType, null, owner, services.Caller.QuotaOf(context)), context.RequestAborted) is not { } created)
+        var admission = await services.Admission.CreateAsync(new UploadCreation(null, fileName, file.ContentType, null, owner, services.Caller.QuotaOf(context)), context.RequestAborted);
+        if (admission.Created is not { } created)
         {
-            return TusResults.TooManyUploads(services.Admission.ActiveLimit);
+            return TusResults.ForRefusedCreation(admission);
         }
 
         var limit = services.Options.Value.MaxSizeBytes;

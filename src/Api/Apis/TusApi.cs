@@ -41,9 +41,10 @@ public static class TusApi
 
         var owner = services.OwnerOf(context);
         var creation = new UploadCreation(tus.Length, tus.Metadata.Text("filename", "name"), tus.Metadata.Text("filetype", "type"), tus.MetadataHeader, owner, services.Caller.QuotaOf(context));
-        if (await services.Admission.CreateAsync(creation, context.RequestAborted) is not { } status)
+        var admission = await services.Admission.CreateAsync(creation, context.RequestAborted);
+        if (admission.Created is not { } status)
         {
-            return TusResults.TooManyUploads(services.Admission.ActiveLimit);
+            return TusResults.ForRefusedCreation(admission);
         }
 
         var location = UploadLocation.Of(request, status.Id);

@@ -49,6 +49,11 @@ public static class UploadsHosting
         // The built-in stages; each runs only for uploads it applies to. More are added the same way.
         services.AddSingleton<IUploadProcessor, DeclaredChecksumProcessor>();
         services.AddSingleton<IUploadProcessor, ContentSignatureProcessor>();
+        // Asked before every creation, in this order: the built-in rules, then the HTTP hook when one is configured.
+        services.Configure<ValidationOptions>(configuration.GetSection(ValidationOptions.Section));
+        services.AddSingleton<IUploadValidator, DeclarationRules>();
+        services.AddHttpClient();
+        services.AddSingleton<IUploadValidator, HttpValidationHook>();
         services.AddHostedService<UploadQueueSweeper>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProgressRelay>();

@@ -93,9 +93,16 @@ public static class TusResults
             ? $"{status.State.ToString().ToLowerInvariant()}; stage=\"{stage}\""
             : status.State.ToString().ToLowerInvariant();
 
-    /// <summary>429 with a Retry-After: the owner may try again once an upload finishes.</summary>
-    public static IResult TooManyUploads(int limit) => RetryLater(
-        Problem(StatusCodes.Status429TooManyRequests, $"At most {limit} unfinished uploads are allowed at once; finish or cancel one first."), "60");
+    /// <summary>
+    /// A creation that was refused: by a validator (its status and message), for too many unfinished
+    /// uploads (429; the owner may try again once one finishes), or because a hook could not be asked (503).
+    /// </summary>
+    public static IResult ForRefusedCreation(Admission refused) => refused.RefusedWith switch
+    {
+        StatusCodes.Status429TooManyRequests => RetryLater(Problem(StatusCodes.Status429TooManyRequests, refused.Message!), "60"),
+        StatusCodes.Status503ServiceUnavailable => RetryLater(Problem(StatusCodes.Status503ServiceUnavailable, refused.Message!), "5"),
+        var status => Problem(status ?? StatusCodes.Status403Forbidden, refused.Message ?? "The upload was refused."),
+    };
 
     public static IResult NotFound() => Problem(StatusCodes.Status404NotFound, "No upload has this id.");
 

@@ -1,26 +1,65 @@
 using Microsoft.Extensions.Options;
 using OrleansUploads.Abstractions;
+using OrleansUploads.Api.Hooks;
 using OrleansUploads.Api.Limits;
 using OrleansUploads.Api.Storage;
 
 namespace OrleansUploads.Api.Uploads;
 
-/// <summary>Creating an upload, for every door that offers it (tus POST, multipart form): limits first, then storage, then the grain.</summary>
-public sealed class UploadAdmission(IGrainFactory grains, IUploadStore store, IOptions<LimitOptions> limits)
+/// <summary>
+/// Creating an upload, for every door that offers it (tus POST, multipart form): the validators first
+/// (nothing exists until they accept), then the limit on unfinished uploads, then storage, then the grain.
+/// </summary>
+public sealed class UploadAdmission(
+    IGrainFactory grains, IUploadStore store, IEnumerable<IUploadValidator> validators, IOptions<LimitOptions> limits, IOptions<ValidationOptions> validation)
 {
     /// <summary>The most unfinished uploads one owner may have; a refused creation names it.</summary>
     public int ActiveLimit => limits.Value.MaxActiveUploadsPerOwner;
 
-    /// <returns>The new upload's status, or null when the owner already has <see cref="ActiveLimit"/> unfinished uploads.</returns>
-    public async Task<UploadStatus?> CreateAsync(UploadCreation creation, CancellationToken cancellationToken)
+    public async Task<Admission> CreateAsync(UploadCreation creation, CancellationToken cancellationToken)
     {
-        var id = UploadId.New();
-        if (!await grains.GetGrain<IUploadCatalogGrain>(creation.Quota ?? creation.Owner).TryAddAsync(id, ActiveLimit, cancellationToken))
+        foreach (var validator in validators)
         {
-            return null;
+            var verdict = await validator.ValidateAsync(creation, cancellationToken);
+            if (verdict.Refused)
+            {
+                return new Admission(null, verdict.RefusedWith, verdict.Message);
+            }
+
+            if (verdict.AddedMetadata is { Count: > 0 } added)
+            {
+                creation = creation with { Metadata = UploadMetadata.Of(creation.Metadata).With(added) };
+            }
+        }
+
+        var id = UploadId.New();
+        var quota = creation.Quota ?? creation.Owner;
+        if (validation.Value.MaxBytesPerOwner is { } maxBytes && creation.TotalBytes is { } bytes)
+        {
+            var bytesQuota = grains.GetGrain<IStorageQuotaGrain>(quota);
+            if (!await bytesQuota.TryReserveAsync(id, bytes, maxBytes, cancellationToken))
+            {
+                return new Admission(null, StatusCodes.Status403Forbidden,
+                    $"This upload of {bytes} bytes would take your stored and unfinished uploads past the quota of {maxBytes} bytes; delete or finish some first.");
+            }
+
+            creation = creation with { HoldsBytes = true };
+        }
+
+        if (!await grains.GetGrain<IUploadCatalogGrain>(quota).TryAddAsync(id, ActiveLimit, cancellationToken))
+        {
+            if (creation.HoldsBytes)
+            {
+                await grains.GetGrain<IStorageQuotaGrain>(quota).ReleaseAsync(id, cancellationToken);
+            }
+
+            return new Admission(null, StatusCodes.Status429TooManyRequests, $"At most {ActiveLimit} unfinished uploads are allowed at once; finish or cancel one first.");
         }
 
         await store.CreateAsync(id, cancellationToken);
-        return await grains.GetGrain<IUploadGrain>(id).CreateAsync(creation, cancellationToken);
+        return new Admission(await grains.GetGrain<IUploadGrain>(id).CreateAsync(creation, cancellationToken), null, null);
     }
 }
+
+/// <summary>The new upload, or the status and reason it was refused with (too many unfinished uploads, a validator's no).</summary>
+public sealed record Admission(UploadStatus? Created, int? RefusedWith, string? Message);

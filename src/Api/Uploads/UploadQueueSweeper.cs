@@ -8,7 +8,8 @@ namespace OrleansUploads.Api.Uploads;
 /// Does the work on stored bytes that grains queue for the API (<see cref="UploadQueues"/>): deletes
 /// the bytes of uploads that ended without completing (expired ones need it; cancelled and failed ones
 /// were deleted already, unless that was interrupted), and completes uploads whose bytes all arrived
-/// but whose writer died. An item that fails stays queued for the next sweep; the rest go on.
+/// but whose writer died, and wakes uploads whose webhooks still wait for their outcome. An item that
+/// fails stays queued for the next sweep; the rest go on.
 /// </summary>
 public sealed class UploadQueueSweeper(
     IGrainFactory grains, IUploadStore store, StoredCompletion completion, TimeProvider clock, IOptions<UploadApiOptions> options, ILogger<UploadQueueSweeper> logger)
@@ -23,6 +24,26 @@ public sealed class UploadQueueSweeper(
         {
             await SweepAsync(UploadQueues.Discarded, (uploadId, cancellationToken) => store.DeleteAsync(uploadId, cancellationToken), stoppingToken);
             await SweepAsync(UploadQueues.Completing, CompleteAsync, stoppingToken);
+            await WakeAsync(UploadQueues.Notifying, stoppingToken);
+        }
+    }
+
+    /// <summary>
+    /// Uploads with an outcome still to deliver to webhooks: asking for their status wakes their grain,
+    /// which goes on delivering (a restart may have lost its reminder) and leaves the queue once done.
+    /// </summary>
+    private async Task WakeAsync(string queue, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var uploadId in await grains.GetGrain<IUploadQueueGrain>(queue).PeekAsync(Batch, cancellationToken))
+            {
+                await grains.GetGrain<IUploadGrain>(uploadId).PeekAsync(cancellationToken);
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            logger.LogWarning(exception, "Waking the {Queue} uploads failed; trying again next time", queue);
         }
     }
 

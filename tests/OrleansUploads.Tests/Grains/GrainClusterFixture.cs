@@ -38,6 +38,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
         silo.AddMemoryGrainStorage(UploadStreams.PubSubStore);
         silo.AddMemoryStreams(UploadStreams.Provider);
         silo.UseInMemoryReminderService();
+        silo.Services.AddUploadGrainServices();
     }
 
     public async Task DisposeAsync()

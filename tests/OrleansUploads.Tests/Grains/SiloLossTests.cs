@@ -31,6 +31,7 @@ public sealed class SiloLossTests : IAsyncLifetime
             silo.Services.AddGrainStorage(UploadStreams.PubSubStore, (services, _) => Store(services));
             silo.AddMemoryStreams(UploadStreams.Provider);
             silo.UseInMemoryReminderService();
+            silo.Services.AddUploadGrainServices();
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.Configure<UploadGrainOptions>(options => options.LeaseTakeoverTimeout = TimeSpan.FromSeconds(1));
         });

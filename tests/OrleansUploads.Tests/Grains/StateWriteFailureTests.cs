@@ -28,6 +28,7 @@ public sealed class StateWriteFailureTests : IAsyncLifetime
             silo.AddMemoryGrainStorage(UploadStreams.PubSubStore);
             silo.AddMemoryStreams(UploadStreams.Provider);
             silo.UseInMemoryReminderService();
+            silo.Services.AddUploadGrainServices();
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.Configure<UploadGrainOptions>(options => options.ProgressInterval = TimeSpan.Zero);
         });
