@@ -50,11 +50,15 @@ public sealed partial class UploadGrain
             _stageProgress = progress;
             await PersistAndPublishAsync();
         }
-        else if (progress != _stageProgress && clock.GetUtcNow() - _lastCommitAt >= _options.ProgressInterval)
+        else if (progress != _stageProgress)
         {
-            // How far a stage has got goes out at most once per progress interval, like bytes do.
+            // How far a stage has got goes out at most once per progress interval, like bytes do; a
+            // status read in between shows it at once.
             _stageProgress = progress;
-            await PersistAndPublishAsync();
+            if (clock.GetUtcNow() - _lastCommitAt >= _options.ProgressInterval)
+            {
+                await PersistAndPublishAsync();
+            }
         }
 
         return _lease?.StopRequested == true ? WriteVerdict.Stop : WriteVerdict.Continue;

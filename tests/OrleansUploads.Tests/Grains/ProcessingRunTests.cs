@@ -24,7 +24,7 @@ public sealed class ProcessingRunTests(GrainClusterFixture fixture) : IDisposabl
 
         var run = processing.RunAsync(grain, (await grain.PeekAsync())!, Patience);
         await slow.Started.WaitAsync(Patience);
-        Assert.Equal((UploadState.Processing, "slow"), await StateAsync(grain));
+        Assert.Equal((UploadState.Processing, "slow", 0.5), await StateAsync(grain));
         await grain.CancelAsync("owner");
 
         Assert.True(await slow.Cancelled.WaitAsync(Patience));
@@ -65,7 +65,8 @@ public sealed class ProcessingRunTests(GrainClusterFixture fixture) : IDisposabl
         return grain;
     }
 
-    private static async Task<(UploadState, string?)> StateAsync(IUploadGrain grain) => (await grain.PeekAsync()) is { } s ? (s.State, s.Stage) : default;
+    private static async Task<(UploadState, string?, double?)> StateAsync(IUploadGrain grain) =>
+        (await grain.PeekAsync()) is { } s ? (s.State, s.Stage, s.StageProgress) : default;
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
@@ -87,6 +88,7 @@ public sealed class ProcessingRunTests(GrainClusterFixture fixture) : IDisposabl
         public async Task ProcessAsync(UploadProcessingContext context, CancellationToken cancellationToken)
         {
             Interlocked.Increment(ref _runs);
+            await context.ReportProgressAsync(0.5);
             _started.TrySetResult();
             try
             {
