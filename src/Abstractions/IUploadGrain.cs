@@ -63,6 +63,10 @@ public interface IUploadGrain : IGrainWithStringKey
     /// </summary>
     Task<WriteVerdict> ReportStageAsync(Guid claimId, string stage, double? progress = null, CancellationToken cancellationToken = default);
 
+    /// <summary>The holder stopped without an outcome (told to, or its process is stopping): the claim ends and the upload stays as it is.</summary>
+    [Idempotent]
+    Task LetGoOfProcessingAsync(Guid claimId, CancellationToken cancellationToken = default);
+
     /// <summary>Processing ended: the upload completes, or fails with <paramref name="error"/>. A second call changes nothing.</summary>
     [Idempotent]
     Task<UploadStatus> FinishProcessingAsync(Guid claimId, string? error, CancellationToken cancellationToken = default);

@@ -8,10 +8,12 @@ namespace OrleansUploads.Abstractions;
 /// The lease's number, higher for every newer writer of this upload. Storage refuses writes that carry
 /// an older one, so a writer that lost its lease without noticing cannot overwrite its successor.
 /// </param>
+/// <param name="ReportEvery">For a processing claim: how often its holder must say it is alive, or lose the claim.</param>
 /// <remarks>Positional and numbered like every record that crosses grain calls; the likeness to its siblings is the Orleans serializer's form.</remarks>
 [GenerateSerializer, Immutable]
 public sealed record LeaseGrant(
     [property: Id(0)] Guid? LeaseId,
     [property: Id(1)] WriteRefusal? Refusal,
     [property: Id(2)] UploadStatus? Status,
-    [property: Id(3)] long Epoch = 0);
+    [property: Id(3)] long Epoch = 0,
+    [property: Id(4)] TimeSpan? ReportEvery = null);

@@ -13,6 +13,10 @@ public sealed class StorageQuotaGrain(
     : Grain, IStorageQuotaGrain
 {
     private readonly CoalescedStateWrites _writes = new(state);
+    private Task? _reconciling;
+
+    /// <summary>When each upload reserved, in this activation: one reserved a moment ago may not exist yet, and is not reconciled away.</summary>
+    private readonly Dictionary<string, DateTime> _reservedAt = [];
 
     private Dictionary<string, long> Reserved => state.State.Reserved;
 
@@ -24,19 +28,47 @@ public sealed class StorageQuotaGrain(
             return true;
         }
 
-        // Judged and taken in one turn, so uploads created side by side never pass the limit together.
         if (Reserved.Values.Sum() + bytes > limit)
         {
-            return false;
+            await ReconcileAsync();
+        }
+
+        // Judged and taken in one turn, so uploads created side by side never pass the limit together.
+        if (Reserved.ContainsKey(uploadId) || Reserved.Values.Sum() + bytes > limit)
+        {
+            return Reserved.ContainsKey(uploadId);
         }
 
         Reserved[uploadId] = bytes;
+        _reservedAt[uploadId] = DateTime.UtcNow;
         await _writes.StoreChangeAsync();
         return true;
     }
 
-    public Task ReleaseAsync(string uploadId, CancellationToken cancellationToken = default) =>
-        Reserved.Remove(uploadId) ? _writes.StoreChangeAsync() : _writes.SettledAsync();
+    /// <summary>
+    /// Gives back what uploads hold that are gone or ended without completing (their release was lost
+    /// with a failure), so a quota never stays taken by bytes nobody keeps. Callers at the limit at the
+    /// same time share one pass.
+    /// </summary>
+    private Task ReconcileAsync() => _reconciling is { IsCompleted: false } running ? running : _reconciling = ReconcileOnceAsync();
+
+    private async Task ReconcileOnceAsync()
+    {
+        var settled = DateTime.UtcNow - TimeSpan.FromMinutes(1);
+        var ids = Reserved.Keys.Where(id => !_reservedAt.TryGetValue(id, out var at) || at < settled).ToArray();
+        var statuses = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IUploadGrain>(id).PeekAsync()));
+        var gone = ids.Where((_, index) => statuses[index] is not { } status || status.State.IsTerminal() && status.State != UploadState.Completed).ToList();
+        if (gone.Count(Reserved.Remove) > 0)
+        {
+            await _writes.StoreChangeAsync();
+        }
+    }
+
+    public Task ReleaseAsync(string uploadId, CancellationToken cancellationToken = default)
+    {
+        _reservedAt.Remove(uploadId);
+        return Reserved.Remove(uploadId) ? _writes.StoreChangeAsync() : _writes.SettledAsync();
+    }
 
     public Task<long> GetUsedAsync(CancellationToken cancellationToken = default) => Task.FromResult(Reserved.Values.Sum());
 }

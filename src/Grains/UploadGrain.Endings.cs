@@ -85,7 +85,6 @@ public sealed partial class UploadGrain
     private async Task FinishAsync(UploadState final, string? error)
     {
         StopTrailingProgress();
-        StopProcessingWatch();
         _rate.Stop();
         Upload.State = final;
         Upload.Error = error;
@@ -93,25 +92,28 @@ public sealed partial class UploadGrain
         Upload.CompletedAt = final == UploadState.Completed ? Upload.EndedAt : Upload.CompletedAt;
         PlanWebhooks(final);
         await PersistAndPublishAsync();
+
+        // What is owed outside goes first: the webhooks' reminder and queue, and the quota's bytes.
+        StopProcessingWatch();
+        await ResumeWebhooksAsync();
+        if (Upload.HoldsBytes && final != UploadState.Completed)
+        {
+            // A completed file keeps its bytes (and its place in the quota) until it is deleted.
+            await GrainFactory.GetGrain<IStorageQuotaGrain>(Upload.Quota ?? Upload.Owner).ReleaseAsync(UploadId);
+        }
+
         await Catalog.RemoveAsync(UploadId);
         if (Upload.Quota is { } quota)
         {
             await GrainFactory.GetGrain<IUploadCatalogGrain>(quota).RemoveAsync(UploadId);
         }
 
-        // A completed file keeps its bytes (and its place in the quota) until it is deleted.
-        if (Upload.HoldsBytes && final != UploadState.Completed)
-        {
-            await GrainFactory.GetGrain<IStorageQuotaGrain>(Upload.Quota ?? Upload.Owner).ReleaseAsync(UploadId);
-        }
 
         await ScheduleRetirementAsync(final);
         if (final != UploadState.Completed)
         {
             await QueueAsync(UploadQueues.Discarded);
         }
-
-        await ResumeWebhooksAsync();
     }
 
     /// <summary>Every byte is committed and durable, no writer is attached, and yet the upload is not complete.</summary>

@@ -32,7 +32,18 @@ public sealed partial class UploadGrain
         var claim = new WriterLease(Guid.NewGuid(), processor);
         _lease = claim;
         _lastStageReportAt = clock.GetUtcNow();
-        return Task.FromResult(new LeaseGrant(claim.Id, null, Snapshot(), Upload.LeaseEpoch));
+        WatchProcessing();
+        return Task.FromResult(new LeaseGrant(claim.Id, null, Snapshot(), Upload.LeaseEpoch, _options.ProcessingSilence / 3));
+    }
+
+    public Task LetGoOfProcessingAsync(Guid claimId, CancellationToken cancellationToken = default)
+    {
+        if (_lease is { } claim && claim.Id == claimId)
+        {
+            EndLease(claim);
+        }
+
+        return Task.CompletedTask;
     }
 
     public async Task<WriteVerdict> ReportStageAsync(Guid claimId, string stage, double? progress = null, CancellationToken cancellationToken = default)
@@ -66,16 +77,19 @@ public sealed partial class UploadGrain
 
     public async Task<UploadStatus> FinishProcessingAsync(Guid claimId, string? error, CancellationToken cancellationToken = default)
     {
-        if (_lease is not { } claim || claim.Id != claimId || !Upload.State.IsAfterBytes())
+        if (_lease is not { } claim || claim.Id != claimId)
         {
             return Snapshot();
         }
 
         try
         {
-            StopProcessingWatch();
-            _stageProgress = null;
-            await FinishAsync(error is null ? UploadState.Completed : UploadState.Failed, error);
+            // Ended otherwise meanwhile (a cancel): the claim still ends, so nobody waits for it.
+            if (Upload.State.IsAfterBytes())
+            {
+                _stageProgress = null;
+                await FinishAsync(error is null ? UploadState.Completed : UploadState.Failed, error);
+            }
         }
         finally
         {
@@ -93,9 +107,12 @@ public sealed partial class UploadGrain
         Upload.State = UploadState.Verifying;
         Upload.Stage = null;
         await PersistAndPublishAsync();
-        _processingWatch ??= this.RegisterGrainTimer(
-            WatchProcessingAsync, new GrainTimerCreationOptions { DueTime = _options.ProcessingSilence, Period = _options.ProcessingSilence });
+        WatchProcessing();
     }
+
+    /// <summary>While an upload is past its bytes, something looks after it: on entering that state, on a claim, and on every activation.</summary>
+    private void WatchProcessing() => _processingWatch ??= this.RegisterGrainTimer(
+        WatchProcessingAsync, new GrainTimerCreationOptions { DueTime = _options.ProcessingSilence, Period = _options.ProcessingSilence });
 
     /// <summary>Nobody claimed the processing, or its holder fell silent (its process died): queue it for the next sweep.</summary>
     private async Task WatchProcessingAsync(CancellationToken cancellationToken)

@@ -58,6 +58,11 @@ public sealed partial class UploadGrain(
             await QueueAsync(UploadQueues.Completing);
         }
 
+        if (Upload.State.IsAfterBytes())
+        {
+            WatchProcessing();
+        }
+
         await ResumeWebhooksAsync();
 
         // Expiring calls the owner's catalog, which may be the very grain that woke this one up (to ask

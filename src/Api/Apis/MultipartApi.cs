@@ -41,9 +41,15 @@ public static class MultipartApi
         var limit = services.Options.Value.MaxSizeBytes;
         var outcome = await services.Receiver.ReceiveAsync(
             new ChunkRequest(created.Id, owner, 0, null, PipeReader.Create(file.Body), CompleteAtEnd: true, Limit: limit, WakeOnPause: false), context.RequestAborted);
-        if (outcome.Result == ChunkResult.Completed)
+        // Every byte arrived: created, whatever processing makes of the file (the status says how it stands).
+        if (outcome.Result is ChunkResult.Completed or ChunkResult.Processing)
         {
             return TypedResults.Created(UploadLocation.Of(context.Request, created.Id), outcome.Status);
+        }
+
+        if (outcome.Result == ChunkResult.Rejected)
+        {
+            return TusResults.ForChunk(context, outcome);
         }
 
         // Without tus a client cannot resume, so a part-received file is of no use to anyone.

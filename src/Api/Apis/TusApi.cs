@@ -52,7 +52,7 @@ public static class TusApi
         {
             var outcome = await services.Receiver.ReceiveAsync(
                 new ChunkRequest(status.Id, owner, 0, tus.Checksum, request.BodyReader, request.ContentLength), context.RequestAborted);
-            if (outcome.Result is not (ChunkResult.Stored or ChunkResult.Completed))
+            if (outcome.Result is not (ChunkResult.Stored or ChunkResult.Completed or ChunkResult.Processing))
             {
                 // The upload exists either way; tell the client where, so it can resume.
                 context.Response.Headers.Location = location;

@@ -34,30 +34,37 @@ public sealed class UploadAdmission(
 
         var id = UploadId.New();
         var quota = creation.Quota ?? creation.Owner;
-        if (validation.Value.MaxBytesPerOwner is { } maxBytes && creation.TotalBytes is { } bytes)
+        UploadStatus? created = null;
+        try
         {
-            var bytesQuota = grains.GetGrain<IStorageQuotaGrain>(quota);
-            if (!await bytesQuota.TryReserveAsync(id, bytes, maxBytes, cancellationToken))
+            if (validation.Value.MaxBytesPerOwner is { } maxBytes && creation.TotalBytes is { } bytes)
             {
-                return new Admission(null, StatusCodes.Status403Forbidden,
-                    $"This upload of {bytes} bytes would take your stored and unfinished uploads past the quota of {maxBytes} bytes; delete or finish some first.");
+                // Not cut short by the client leaving: a reservation made is one this method gives back.
+                if (!await grains.GetGrain<IStorageQuotaGrain>(quota).TryReserveAsync(id, bytes, maxBytes, CancellationToken.None))
+                {
+                    return new Admission(null, StatusCodes.Status403Forbidden,
+                        $"This upload of {bytes} bytes would take your stored and unfinished uploads past the quota of {maxBytes} bytes; delete or finish some first.");
+                }
+
+                creation = creation with { HoldsBytes = true };
             }
 
-            creation = creation with { HoldsBytes = true };
-        }
-
-        if (!await grains.GetGrain<IUploadCatalogGrain>(quota).TryAddAsync(id, ActiveLimit, cancellationToken))
-        {
-            if (creation.HoldsBytes)
+            if (!await grains.GetGrain<IUploadCatalogGrain>(quota).TryAddAsync(id, ActiveLimit, cancellationToken))
             {
-                await grains.GetGrain<IStorageQuotaGrain>(quota).ReleaseAsync(id, cancellationToken);
+                return new Admission(null, StatusCodes.Status429TooManyRequests, $"At most {ActiveLimit} unfinished uploads are allowed at once; finish or cancel one first.");
             }
 
-            return new Admission(null, StatusCodes.Status429TooManyRequests, $"At most {ActiveLimit} unfinished uploads are allowed at once; finish or cancel one first.");
+            await store.CreateAsync(id, cancellationToken);
+            created = await grains.GetGrain<IUploadGrain>(id).CreateAsync(creation, cancellationToken);
+            return new Admission(created, null, null);
         }
-
-        await store.CreateAsync(id, cancellationToken);
-        return new Admission(await grains.GetGrain<IUploadGrain>(id).CreateAsync(creation, cancellationToken), null, null);
+        finally
+        {
+            if (creation.HoldsBytes && created is null)
+            {
+                await grains.GetGrain<IStorageQuotaGrain>(quota).ReleaseAsync(id, CancellationToken.None);
+            }
+        }
     }
 }
 

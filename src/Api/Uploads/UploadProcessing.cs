@@ -14,7 +14,7 @@ namespace OrleansUploads.Api.Uploads;
 public sealed class UploadProcessing(
     IGrainFactory grains, IUploadStore store, IEnumerable<IUploadProcessor> processors, IHostApplicationLifetime lifetime, ILogger<UploadProcessing> logger)
 {
-    private static readonly TimeSpan Heartbeat = TimeSpan.FromSeconds(5);
+    private static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
     private readonly ConcurrentDictionary<string, Lazy<Task>> _running = new();
 
@@ -61,6 +61,7 @@ public sealed class UploadProcessing(
     {
         using var holder = new UploadWriter();
         var reference = grains.CreateObjectReference<IUploadWriter>(holder);
+        Guid? claimed = null;
         try
         {
             var grant = await grain.ClaimProcessingAsync(reference);
@@ -69,30 +70,35 @@ public sealed class UploadProcessing(
                 return;
             }
 
+            claimed = claim;
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(holder.Stopping, lifetime.ApplicationStopping);
-            var error = await StagesAsync(grain, claim, grant.Status!, stopping);
-            if (!stopping.IsCancellationRequested)
-            {
-                await grain.FinishProcessingAsync(claim, error);
-            }
-        }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            // Storage or the cluster failed, not the file: the claim falls silent and a sweep tries again.
-            logger.LogWarning(exception, "Processing upload {UploadId} was interrupted; it is tried again later", uploadId);
+            var error = await StagesAsync(grain, claim, grant.Status!, grant.ReportEvery ?? DefaultHeartbeat, stopping);
+            await grain.FinishProcessingAsync(claim, error);
+            claimed = null;
         }
         catch (OperationCanceledException)
         {
-            // Cancelled, or this process is stopping: the claim falls silent and, unless cancelled, a sweep goes on.
+            // Cancelled, taken over, or this process is stopping: no outcome from here.
+        }
+        catch (Exception exception)
+        {
+            // Storage or the cluster failed, not the file: another attempt (a sweep) goes on from verifying.
+            logger.LogWarning(exception, "Processing upload {UploadId} was interrupted; it is tried again later", uploadId);
         }
         finally
         {
+            if (claimed is { } unfinished)
+            {
+                await LetGoAsync(grain, unfinished, uploadId);
+            }
+
             grains.DeleteObjectReference<IUploadWriter>(reference);
         }
     }
 
     /// <returns>Why the upload fails, or null when every stage passed.</returns>
-    private async Task<string?> StagesAsync(IUploadGrain grain, Guid claim, UploadStatus upload, CancellationTokenSource stopping)
+    /// <remarks>Only a processor's own failure fails the upload; a failing grain call or store throws instead.</remarks>
+    private async Task<string?> StagesAsync(IUploadGrain grain, Guid claim, UploadStatus upload, TimeSpan heartbeat, CancellationTokenSource stopping)
     {
         // Verifying: the bytes the grain committed are all in storage (the digest came with the last byte).
         var stored = await store.GetLengthAsync(upload.Id, stopping.Token) ?? 0;
@@ -114,28 +120,64 @@ public sealed class UploadProcessing(
 
             await ReportAsync();
             stopping.Token.ThrowIfCancellationRequested();
-            var context = new UploadProcessingContext(upload, cancellationToken => store.OpenReadAsync(upload.Id, cancellationToken), fraction =>
+            var context = new UploadProcessingContext(upload, cancellationToken => store.OpenReadAsync(upload.Id, cancellationToken), async fraction =>
             {
                 progress = fraction;
-                return ReportAsync();
-            });
-            try
-            {
-                var work = processor.ProcessAsync(context, stopping.Token);
-                // The grain drops a holder it has not heard from in a while: say this one is alive.
-                while (await Task.WhenAny(work, Task.Delay(Heartbeat, stopping.Token)) != work)
+                try
                 {
                     await ReportAsync();
                 }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // How far a stage got is for show: a report that failed is not the processor's failure.
+                    logger.LogDebug(exception, "A stage report of upload {UploadId} failed", upload.Id);
+                }
+            });
+            var work = RunStageAsync(processor, context, stopping.Token);
 
-                await work;
-            }
-            catch (Exception exception) when (exception is not OperationCanceledException || !stopping.IsCancellationRequested)
+            // The grain drops a holder it has not heard from in a while: say this one is alive.
+            while (await Task.WhenAny(work, Task.Delay(heartbeat, stopping.Token)) != work)
             {
-                return exception.Message;
+                await ReportAsync();
+            }
+
+            if (await work is { } failure)
+            {
+                return failure;
             }
         }
 
         return null;
+    }
+
+    /// <returns>The processor's failure, as the upload's reason; null when it passed.</returns>
+    private static async Task<string?> RunStageAsync(IUploadProcessor processor, UploadProcessingContext context, CancellationToken stopping)
+    {
+        try
+        {
+            await processor.ProcessAsync(context, stopping);
+            return null;
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            return exception.Message;
+        }
+    }
+
+    private async Task LetGoAsync(IUploadGrain grain, Guid claim, string uploadId)
+    {
+        try
+        {
+            await grain.LetGoOfProcessingAsync(claim);
+        }
+        catch (Exception exception)
+        {
+            // The claim then falls silent, and the grain drops it.
+            logger.LogDebug(exception, "Letting go of processing upload {UploadId} failed", uploadId);
+        }
     }
 }

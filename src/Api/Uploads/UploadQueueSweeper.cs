@@ -30,16 +30,24 @@ public sealed class UploadQueueSweeper(
 
     /// <summary>
     /// Uploads with an outcome still to deliver to webhooks: asking for their status wakes their grain,
-    /// which goes on delivering (a restart may have lost its reminder) and leaves the queue once done.
+    /// which goes on delivering (a restart may have lost its reminder). Those with nothing left to
+    /// deliver (a grain's own removal was lost) leave the queue here, so they never crowd it.
     /// </summary>
     private async Task WakeAsync(string queue, CancellationToken cancellationToken)
     {
         try
         {
-            foreach (var uploadId in await grains.GetGrain<IUploadQueueGrain>(queue).PeekAsync(Batch, cancellationToken))
+            var pending = grains.GetGrain<IUploadQueueGrain>(queue);
+            var done = new List<string>();
+            foreach (var uploadId in await pending.PeekAsync(Batch, cancellationToken))
             {
-                await grains.GetGrain<IUploadGrain>(uploadId).PeekAsync(cancellationToken);
+                if (await grains.GetGrain<IUploadGrain>(uploadId).PeekAsync(cancellationToken) is not { Webhook.State: "pending" })
+                {
+                    done.Add(uploadId);
+                }
             }
+
+            await pending.RemoveAsync(done, cancellationToken);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
