@@ -23,6 +23,14 @@ public interface IUploadGrain : IGrainWithStringKey
     [Idempotent]
     Task<LeaseGrant> AcquireLeaseAsync(long offset, IUploadWriter writer, string owner, long? bodyLength = null, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Declares the size of an upload created without one (tus <c>creation-defer-length</c>). The same
+    /// size again is fine; another size, or one below the bytes already stored, is refused with
+    /// <see cref="WriteRefusal.LengthMismatch"/>. Null refusal: declared.
+    /// </summary>
+    [Idempotent]
+    Task<LeaseGrant> DeclareLengthAsync(long length, string owner, CancellationToken cancellationToken = default);
+
     /// <summary>Tells the grain that storage holds every byte up to <paramref name="offset"/>.</summary>
     [Idempotent]
     Task<WriteVerdict> ReportStoredAsync(Guid leaseId, long offset, CancellationToken cancellationToken = default);

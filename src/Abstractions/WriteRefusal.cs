@@ -16,4 +16,7 @@ public enum WriteRefusal
 
     /// <summary>Its bytes are all stored and someone else is processing it.</summary>
     Processing,
+
+    /// <summary>A length declared later (deferred) differs from the one already declared, or is below the stored offset.</summary>
+    LengthMismatch,
 }

@@ -51,7 +51,7 @@ public static class TusApi
         if (tus.WithUpload)
         {
             var outcome = await services.Receiver.ReceiveAsync(
-                new ChunkRequest(status.Id, owner, 0, tus.Checksum, request.BodyReader, request.ContentLength), context.RequestAborted);
+                new ChunkRequest(status.Id, owner, 0, tus.Checksum, request.BodyReader, request.ContentLength, Limit: services.Options.Value.MaxSizeBytes), context.RequestAborted);
             if (outcome.Result is not (ChunkResult.Stored or ChunkResult.Completed or ChunkResult.Processing))
             {
                 // The upload exists either way; tell the client where, so it can resume.
@@ -90,8 +90,21 @@ public static class TusApi
             return TusResults.Problem(StatusCodes.Status400BadRequest, checksumError!);
         }
 
+        // creation-defer-length: the size of an upload created without one comes with a later PATCH.
+        long? declaredLength = null;
+        if (request.Headers[TusHeaders.UploadLength].ToString() is { Length: > 0 } lengthHeader)
+        {
+            if (TusCreation.ReadLength(lengthHeader, services.Options.Value.MaxSizeBytes, out var length) is { } lengthProblem)
+            {
+                return lengthProblem;
+            }
+
+            declaredLength = length;
+        }
+
         // Whether this write may start (the upload's state, the offset, the size) is the grain's call.
-        var chunk = new ChunkRequest(id, services.OwnerOf(context), offset, checksum, request.BodyReader, request.ContentLength);
+        var chunk = new ChunkRequest(id, services.OwnerOf(context), offset, checksum, request.BodyReader, request.ContentLength,
+            Limit: services.Options.Value.MaxSizeBytes, DeclaredLength: declaredLength);
         return TusResults.ForChunk(context, await services.Receiver.ReceiveAsync(chunk, context.RequestAborted));
     }
 

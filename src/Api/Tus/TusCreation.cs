@@ -6,20 +6,36 @@ namespace OrleansUploads.Api.Tus;
 /// <summary>What a tus creation request (<c>POST</c>) declares, read and checked header by header.</summary>
 /// <param name="MetadataHeader">The <c>Upload-Metadata</c> header as sent (echoed back on HEAD); null when empty.</param>
 /// <param name="WithUpload">The request carries the first bytes (creation-with-upload).</param>
-public sealed record TusCreation(long Length, string? MetadataHeader, UploadMetadata Metadata, ChunkChecksum? Checksum, bool WithUpload)
+/// <param name="Length">The declared size; null when deferred (<c>Upload-Defer-Length: 1</c>), to be declared by a later PATCH.</param>
+public sealed record TusCreation(long? Length, string? MetadataHeader, UploadMetadata Metadata, ChunkChecksum? Checksum, bool WithUpload)
 {
+    /// <summary>An <c>Upload-Length</c>, at creation or declared later by a PATCH (creation-defer-length).</summary>
+    /// <returns>The problem to answer when it is malformed or over <paramref name="maxSize"/>; null when read.</returns>
+    public static IResult? ReadLength(string header, long maxSize, out long length) =>
+        !TusHeaders.TryParseSize(header, out length) ? TusResults.Problem(StatusCodes.Status400BadRequest, "Upload-Length must be a non-negative whole number of bytes.")
+        : length > maxSize ? TusResults.Problem(StatusCodes.Status413PayloadTooLarge, $"Uploads may be at most {maxSize} bytes.")
+        : null;
+
     /// <returns>The problem to answer when a header is malformed or over a limit; null when <paramref name="creation"/> was read.</returns>
     public static IResult? Read(HttpRequest request, long maxSize, int maxMetadataBytes, out TusCreation creation)
     {
         creation = null!;
-        if (!TusHeaders.TryParseSize(request.Headers[TusHeaders.UploadLength], out var length))
+        var deferred = request.Headers[TusHeaders.UploadDeferLength].ToString();
+        var declared = request.Headers[TusHeaders.UploadLength].ToString();
+        if (deferred.Length > 0 && (deferred != "1" || declared.Length > 0))
         {
-            return TusResults.Problem(StatusCodes.Status400BadRequest, "Upload-Length must be a non-negative whole number of bytes.");
+            return TusResults.Problem(StatusCodes.Status400BadRequest, "Upload-Defer-Length must be 1, and comes without Upload-Length.");
         }
 
-        if (length > maxSize)
+        long? length = null;
+        if (deferred.Length == 0)
         {
-            return TusResults.Problem(StatusCodes.Status413PayloadTooLarge, $"Uploads may be at most {maxSize} bytes.");
+            if (ReadLength(declared, maxSize, out var size) is { } lengthProblem)
+            {
+                return lengthProblem;
+            }
+
+            length = size;
         }
 
         var metadataHeader = request.Headers[TusHeaders.UploadMetadata].ToString();
@@ -39,7 +55,7 @@ public sealed record TusCreation(long Length, string? MetadataHeader, UploadMeta
             return TusResults.Problem(StatusCodes.Status415UnsupportedMediaType, $"A body sent with creation must be {TusHeaders.OffsetContentType}.");
         }
 
-        if (request.ContentLength > length)
+        if (request.ContentLength > (length ?? maxSize))
         {
             return TusResults.Problem(StatusCodes.Status413PayloadTooLarge, "The body is longer than Upload-Length.");
         }

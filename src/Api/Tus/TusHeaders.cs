@@ -4,7 +4,7 @@ namespace OrleansUploads.Api.Tus;
 public static class TusHeaders
 {
     public const string Version = "1.0.0";
-    public const string Extensions = "creation,creation-with-upload,termination,checksum,expiration";
+    public const string Extensions = "creation,creation-with-upload,creation-defer-length,termination,checksum,expiration";
     public const string ChecksumAlgorithms = "sha1,sha256,md5";
     public const string OffsetContentType = "application/offset+octet-stream";
 

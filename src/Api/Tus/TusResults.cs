@@ -25,6 +25,8 @@ public static class TusResults
             ChunkResult.OffsetMismatch => Problem(StatusCodes.Status409Conflict, "Upload-Offset does not match the upload's offset; ask with HEAD and resume from there."),
             ChunkResult.ChecksumMismatch => Problem(TusHeaders.ChecksumMismatch, "The chunk does not match its Upload-Checksum and was discarded."),
             ChunkResult.TooLarge => Problem(StatusCodes.Status413PayloadTooLarge, "The body runs past the upload's declared size; the chunk was discarded."),
+            ChunkResult.LengthMismatch => Problem(StatusCodes.Status400BadRequest,
+                outcome.Status?.TotalBytes is { } total ? $"Upload-Length is {total} already and cannot change." : "Upload-Length cannot be less than the bytes already stored."),
             ChunkResult.Superseded => Problem(StatusCodes.Status409Conflict, "A newer request for this upload took over; what this one stored is kept."),
             ChunkResult.Cancelled => Problem(StatusCodes.Status410Gone, "The upload was cancelled."),
             // 408, not 400: the client did nothing wrong and should resume from Upload-Offset.

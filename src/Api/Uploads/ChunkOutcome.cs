@@ -37,6 +37,9 @@ public enum ChunkResult
     /// <summary>Storage could not be read or written for now; nothing was concluded or changed.</summary>
     StorageUnavailable,
 
+    /// <summary>The length declared with the request differs from the upload's, or is below what is stored; nothing changed.</summary>
+    LengthMismatch,
+
     /// <summary>Every byte is stored and processing goes on past the wait; events tell how it ends.</summary>
     Processing,
 
@@ -53,6 +56,7 @@ public sealed record ChunkOutcome(ChunkResult Result, UploadStatus? Status)
         WriteRefusal.OffsetMismatch => ChunkResult.OffsetMismatch,
         WriteRefusal.Finished => ChunkResult.Finished,
         WriteRefusal.TooLarge => ChunkResult.TooLarge,
+        WriteRefusal.LengthMismatch => ChunkResult.LengthMismatch,
         _ => ChunkResult.NotFound,
     };
 

@@ -29,6 +29,11 @@ public sealed class ChunkReceiver(
         var writerReference = grains.CreateObjectReference<IUploadWriter>(writer);
         try
         {
+            if (request.DeclaredLength is { } length && await grain.DeclareLengthAsync(length, request.Owner, CancellationToken.None) is { Refusal: { } refused } declared)
+            {
+                return new ChunkOutcome(ChunkOutcome.OfRefusal(refused), declared.Status);
+            }
+
             var grant = await grain.AcquireLeaseAsync(request.Offset, writerReference, request.Owner, request.BodyLength, CancellationToken.None);
             if (grant.LeaseId is null)
             {
