@@ -79,6 +79,21 @@ public interface IUploadGrain : IGrainWithStringKey
     [Idempotent]
     Task<UploadStatus> FinishProcessingAsync(Guid claimId, string? error, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// For a partial upload: it becomes part of the final upload <paramref name="finalId"/>, which hears of
+    /// every change of it from now on. Null when it is not the owner's partial upload, or is part of another final one.
+    /// </summary>
+    [Idempotent]
+    Task<UploadStatus?> JoinFinalAsync(string finalId, string owner, CancellationToken cancellationToken = default);
+
+    /// <summary>For a final upload: one of its parts changed (its bytes, its length, its state).</summary>
+    [Idempotent]
+    Task PartChangedAsync(UploadStatus part, CancellationToken cancellationToken = default);
+
+    /// <summary>For a final upload being processed: its parts were copied into it, and this is the digest of the whole.</summary>
+    [Idempotent]
+    Task<WriteVerdict> RecordAssembledAsync(Guid claimId, string sha256, CancellationToken cancellationToken = default);
+
     /// <summary>Marks the upload failed for good, for example because stored bytes went missing.</summary>
     Task<UploadStatus> FailAsync(string error, CancellationToken cancellationToken = default);
 

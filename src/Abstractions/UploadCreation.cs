@@ -8,6 +8,8 @@ namespace OrleansUploads.Abstractions;
 /// (where everyone is one owner) the client's address. Null means the owner.
 /// </param>
 /// <param name="HoldsBytes">Its declared size was reserved against the byte quota (<see cref="IStorageQuotaGrain"/>) of <paramref name="Quota"/>.</param>
+/// <param name="Partial">A tus partial upload, to become part of a final upload (concatenation).</param>
+/// <param name="Parts">For a tus final upload: the ids of its partial uploads, in order; it takes no bytes itself.</param>
 /// <remarks>Positional and numbered like every record that crosses grain calls; the likeness to its siblings is the Orleans serializer's form.</remarks>
 [GenerateSerializer, Immutable]
 public sealed record UploadCreation(
@@ -17,4 +19,6 @@ public sealed record UploadCreation(
     [property: Id(3)] string? Metadata,
     [property: Id(4)] string Owner,
     [property: Id(5)] string? Quota = null,
-    [property: Id(6)] bool HoldsBytes = false);
+    [property: Id(6)] bool HoldsBytes = false,
+    [property: Id(7)] bool Partial = false,
+    [property: Id(8)] string[]? Parts = null);

@@ -13,6 +13,8 @@ namespace OrleansUploads.Abstractions;
 /// the one that failed it).
 /// </param>
 /// <param name="StageProgress">How far the running stage has got, from 0 to 1, when it says.</param>
+/// <param name="Concat">tus concatenation: <c>partial</c> or <c>final</c>; null for an ordinary upload.</param>
+/// <param name="Parts">For a final upload, its partial uploads in order; for a partial one, the final upload it belongs to (one id).</param>
 /// <param name="Webhook">How the delivery of the outcome to the configured webhooks stands, when any are configured.</param>
 [GenerateSerializer, Immutable]
 public sealed record UploadStatus(
@@ -36,7 +38,9 @@ public sealed record UploadStatus(
     [property: Id(17)] long Sequence = 0,
     [property: Id(18)] string? Stage = null,
     [property: Id(19)] double? StageProgress = null,
-    [property: Id(20)] WebhookStatus? Webhook = null)
+    [property: Id(20)] WebhookStatus? Webhook = null,
+    [property: Id(21)] string? Concat = null,
+    [property: Id(22)] string[]? Parts = null)
 {
     /// <summary>Share of the declared size that is committed; null while the size is not known yet.</summary>
     public double? Percentage => TotalBytes switch

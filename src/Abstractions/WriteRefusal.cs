@@ -17,6 +17,9 @@ public enum WriteRefusal
     /// <summary>Its bytes are all stored and someone else is processing it.</summary>
     Processing,
 
+    /// <summary>A final upload (tus concatenation) takes no bytes itself: its partial uploads do.</summary>
+    FinalUpload,
+
     /// <summary>A length declared later (deferred) differs from the one already declared, or is below the stored offset.</summary>
     LengthMismatch,
 }

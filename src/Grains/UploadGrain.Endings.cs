@@ -75,6 +75,7 @@ public sealed partial class UploadGrain
 
         _lease?.RequestStop(StopReason.Cancelled);
         await FinishAsync(UploadState.Cancelled, error: null);
+        await CancelPartsAsync();
 
         // The caller deletes the stored bytes next, so the writer must have stopped writing first.
         await StopWriterAsync(StopReason.Cancelled);
@@ -119,7 +120,7 @@ public sealed partial class UploadGrain
     /// <summary>Every byte is committed and durable, no writer is attached, and yet the upload is not complete.</summary>
     private bool AllStored =>
         Upload.Exists && Upload.State is UploadState.Created or UploadState.Uploading or UploadState.Paused
-        && _lease is null && Upload.TotalBytes is { } total && _durable.BytesReceived == total;
+        && _lease is null && Upload.Parts is null && Upload.TotalBytes is { } total && _durable.BytesReceived == total;
 
     /// <summary>Asks the API for work on the stored bytes that a grain does not do itself.</summary>
     private Task QueueAsync(string queue) => GrainFactory.GetGrain<IUploadQueueGrain>(queue).AddAsync(UploadId);

@@ -104,7 +104,8 @@ public sealed partial class UploadGrain
     private LeaseGrant? RefusalOf(long offset, long? bodyLength)
     {
         WriteRefusal? refusal =
-            Upload.State.IsTerminal() || Upload.State.IsAfterBytes() ? WriteRefusal.Finished
+            Upload.Parts is not null ? WriteRefusal.FinalUpload
+            : Upload.State.IsTerminal() || Upload.State.IsAfterBytes() ? WriteRefusal.Finished
             : _lease is null && offset != Upload.BytesReceived ? WriteRefusal.OffsetMismatch
             : Upload.TotalBytes is { } total && bodyLength > total - offset ? WriteRefusal.TooLarge
             : null;

@@ -83,6 +83,8 @@ public sealed partial class UploadGrain
             // Watchers can always re-read the status; a failed event must not fail the upload.
             logger.LogWarning(exception, "Could not publish status of upload {UploadId}", status.Id);
         }
+
+        await TellFinalAsync(status);
     }
 
     private async Task WriteAfterAsync(Task previous)
@@ -154,6 +156,7 @@ public sealed partial class UploadGrain
             shown.BytesReceived, shown.TotalBytes, Math.Round(speed), eta,
             shown.CreatedAt, shown.StartedAt, shown.LastByteAt, shown.CompletedAt,
             shown.Sha256, shown.Error, shown.Owner, shown.Metadata, shown.State.IsTerminal() ? null : shown.ExpiresAt, shown.Version,
-            shown.Stage, shown.State == UploadState.Processing ? _stageProgress : null, shown.Webhook);
+            shown.Stage, shown.State == UploadState.Processing ? _stageProgress : null, shown.Webhook,
+            shown.Parts is not null ? "final" : shown.Partial ? "partial" : null, shown.Parts ?? (shown.Final is { } final ? [final] : null));
     }
 }

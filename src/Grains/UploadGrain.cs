@@ -91,10 +91,18 @@ public sealed partial class UploadGrain(
         Upload.Owner = creation.Owner;
         Upload.Quota = creation.Quota == creation.Owner ? null : creation.Quota;
         Upload.HoldsBytes = creation.HoldsBytes;
+        Upload.Partial = creation.Partial;
+        if (creation.Parts is { Length: > 0 } parts)
+        {
+            Upload.Parts = parts;
+            Upload.PartProgress = [.. parts.Select(_ => new PartProgress(0, null, UploadState.Created))];
+            Upload.TotalBytes = null;
+        }
+
         Upload.State = UploadState.Created;
         Upload.CreatedAt = clock.GetUtcNow();
         Upload.ExpiresAt = Upload.CreatedAt + _options.ExpireAfter;
-        if (creation.TotalBytes == 0)
+        if (creation.TotalBytes == 0 && Upload.Parts is null)
         {
             // Nothing to wait for: an empty file is whole the moment it is declared.
             Upload.StartedAt = Upload.CreatedAt;
@@ -106,6 +114,7 @@ public sealed partial class UploadGrain(
         await PersistAndPublishAsync();
         await ScheduleExpiryAsync();
         await Catalog.AddAsync(UploadId, cancellationToken);
+        await JoinPartsAsync();
         return Snapshot();
     }
 

@@ -52,6 +52,16 @@ public sealed class UploadGrainState
     /// <summary>Its size counts against a byte quota until it ends without completing or its file is deleted.</summary>
     [Id(23)] public bool HoldsBytes { get; set; }
 
+    /// <summary>A tus partial upload; <see cref="Final"/> is the final upload it belongs to, once one claimed it.</summary>
+    [Id(24)] public bool Partial { get; set; }
+
+    [Id(25)] public string? Final { get; set; }
+
+    /// <summary>A tus final upload's partial uploads, in order, and how far each has got.</summary>
+    [Id(26)] public string[]? Parts { get; set; }
+
+    [Id(27)] public PartProgress[]? PartProgress { get; set; }
+
     /// <summary>A copy to keep as what storage holds; every member is immutable, so a shallow copy is whole.</summary>
     public UploadGrainState Copy() => (UploadGrainState)MemberwiseClone();
 }

@@ -34,13 +34,19 @@ public static class TusApi
             return await MultipartApi.ReceiveAsync(context, services);
         }
 
-        if (TusCreation.Read(request, services.Options.Value.MaxSizeBytes, services.Limits.Value.MaxMetadataBytes, out var tus) is { } problem)
+        if (TusCreation.Read(request, UploadLocation.UploadsPath, services.Options.Value.MaxSizeBytes, services.Limits.Value.MaxMetadataBytes, out var tus) is { } problem)
         {
             return problem;
         }
 
         var owner = services.OwnerOf(context);
-        var creation = new UploadCreation(tus.Length, tus.Metadata.Text("filename", "name"), tus.Metadata.Text("filetype", "type"), tus.MetadataHeader, owner, services.Caller.QuotaOf(context));
+        if (tus.Parts is { } parts && await FinalParts.CheckAsync(parts, owner, services.Lookup) is { } partsProblem)
+        {
+            return partsProblem;
+        }
+
+        var creation = new UploadCreation(tus.Length, tus.Metadata.Text("filename", "name"), tus.Metadata.Text("filetype", "type"), tus.MetadataHeader, owner,
+            services.Caller.QuotaOf(context), Partial: tus.Partial, Parts: tus.Parts);
         var admission = await services.Admission.CreateAsync(creation, context.RequestAborted);
         if (admission.Created is not { } status)
         {
@@ -61,6 +67,18 @@ public static class TusApi
 
             status = outcome.Status!;
         }
+        else if (status.State.IsAfterBytes())
+        {
+            // A final upload whose parts were all complete: assembled and processed before the answer.
+            var outcome = await services.Receiver.ProcessedAsync(status);
+            if (outcome.Result == ChunkResult.Rejected)
+            {
+                context.Response.Headers.Location = location;
+                return TusResults.ForChunk(context, outcome);
+            }
+
+            status = outcome.Status!;
+        }
 
         TusResults.AddOffset(context, status);
         return TypedResults.Created(location);
@@ -69,7 +87,7 @@ public static class TusApi
     private static Task<IResult> HeadAsync(string id, HttpContext context, [AsParameters] UploadServices services)
     {
         context.Response.Headers.CacheControl = "no-store";
-        return services.ForCallerUploadAsync(id, context, status => Task.FromResult(TusResults.ForHead(context, status)), TypedResults.NotFound());
+        return services.ForCallerUploadAsync(id, context, status => Task.FromResult(TusResults.ForHead(context, status, partId => UploadLocation.Of(context.Request, partId))), TypedResults.NotFound());
     }
 
     private static async Task<IResult> PatchAsync(string id, HttpContext context, [AsParameters] UploadServices services)

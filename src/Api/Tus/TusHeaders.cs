@@ -4,7 +4,7 @@ namespace OrleansUploads.Api.Tus;
 public static class TusHeaders
 {
     public const string Version = "1.0.0";
-    public const string Extensions = "creation,creation-with-upload,creation-defer-length,termination,checksum,expiration";
+    public const string Extensions = "creation,creation-with-upload,creation-defer-length,termination,checksum,expiration,concatenation,concatenation-unfinished";
     public const string ChecksumAlgorithms = "sha1,sha256,md5";
     public const string OffsetContentType = "application/offset+octet-stream";
 
@@ -16,6 +16,7 @@ public static class TusHeaders
     public const string UploadOffset = "Upload-Offset";
     public const string UploadLength = "Upload-Length";
     public const string UploadDeferLength = "Upload-Defer-Length";
+    public const string UploadConcat = "Upload-Concat";
     public const string UploadMetadata = "Upload-Metadata";
 
     /// <summary>This service's own: the upload's state, and its processing stage (see <c>TusResults.AddState</c>).</summary>
@@ -28,7 +29,7 @@ public static class TusHeaders
     public static readonly string[] Exposed =
     [
         UploadOffset, UploadLength, UploadMetadata, UploadExpires, TusResumable, TusVersion, TusExtension, TusMaxSize, TusChecksumAlgorithm,
-        UploadState, "Location", "Retry-After", "Link",
+        UploadState, UploadConcat, UploadDeferLength, "Location", "Retry-After", "Link",
     ];
 
     /// <summary>The answer to <c>OPTIONS</c>: what this server speaks.</summary>

@@ -25,6 +25,7 @@ public static class TusResults
             ChunkResult.OffsetMismatch => Problem(StatusCodes.Status409Conflict, "Upload-Offset does not match the upload's offset; ask with HEAD and resume from there."),
             ChunkResult.ChecksumMismatch => Problem(TusHeaders.ChecksumMismatch, "The chunk does not match its Upload-Checksum and was discarded."),
             ChunkResult.TooLarge => Problem(StatusCodes.Status413PayloadTooLarge, "The body runs past the upload's declared size; the chunk was discarded."),
+            ChunkResult.NotWritable => Problem(StatusCodes.Status403Forbidden, "A final upload takes no bytes of its own: send them to its partial uploads."),
             ChunkResult.LengthMismatch => Problem(StatusCodes.Status400BadRequest,
                 outcome.Status?.TotalBytes is { } total ? $"Upload-Length is {total} already and cannot change." : "Upload-Length cannot be less than the bytes already stored."),
             ChunkResult.Superseded => Problem(StatusCodes.Status409Conflict, "A newer request for this upload took over; what this one stored is kept."),
@@ -41,7 +42,8 @@ public static class TusResults
     }
 
     /// <summary>tus HEAD: the committed offset, the length (or that it is deferred) and the metadata as sent.</summary>
-    public static IResult ForHead(HttpContext context, UploadStatus status)
+    /// <param name="locationOf">The URL of an upload by its id, for the parts of a final upload.</param>
+    public static IResult ForHead(HttpContext context, UploadStatus status, Func<string, string> locationOf)
     {
         AddState(context, status);
         if (status.State.IsTerminal() && status.State != UploadState.Completed)
@@ -50,7 +52,16 @@ public static class TusResults
         }
 
         var headers = context.Response.Headers;
-        AddOffset(context, status);
+        if (TusConcat.HeaderOf(status, locationOf) is { } concat)
+        {
+            headers[TusHeaders.UploadConcat] = concat;
+        }
+
+        // A final upload has an offset of its own only once its parts are joined; until then it is the parts'.
+        if (status.Concat != "final" || status.State == UploadState.Completed)
+        {
+            AddOffset(context, status);
+        }
         if (status.TotalBytes is { } total)
         {
             headers[TusHeaders.UploadLength] = total.ToString();

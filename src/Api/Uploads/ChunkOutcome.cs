@@ -37,6 +37,9 @@ public enum ChunkResult
     /// <summary>Storage could not be read or written for now; nothing was concluded or changed.</summary>
     StorageUnavailable,
 
+    /// <summary>A final upload (tus concatenation): its bytes come from its partial uploads.</summary>
+    NotWritable,
+
     /// <summary>The length declared with the request differs from the upload's, or is below what is stored; nothing changed.</summary>
     LengthMismatch,
 
@@ -57,6 +60,7 @@ public sealed record ChunkOutcome(ChunkResult Result, UploadStatus? Status)
         WriteRefusal.Finished => ChunkResult.Finished,
         WriteRefusal.TooLarge => ChunkResult.TooLarge,
         WriteRefusal.LengthMismatch => ChunkResult.LengthMismatch,
+        WriteRefusal.FinalUpload => ChunkResult.NotWritable,
         _ => ChunkResult.NotFound,
     };
 

@@ -99,7 +99,12 @@ public sealed class ChunkReceiver(
         }
     }
 
-    /// <summary>The request that stored the last byte answers with the outcome of processing, when it ends within the wait.</summary>
+    /// <summary>
+    /// The request that stored the last byte (or created a final upload whose parts are complete) answers
+    /// with the outcome of processing, when it ends within the wait.
+    /// </summary>
+    public Task<ChunkOutcome> ProcessedAsync(UploadStatus stored) => ProcessedAsync(lookup.GrainOf(stored.Id)!, stored);
+
     private async Task<ChunkOutcome> ProcessedAsync(IUploadGrain grain, UploadStatus stored)
     {
         var end = await processing.RunAsync(grain, stored, options.Value.ProcessingWait);

@@ -24,7 +24,8 @@ public sealed class StoredCompletion(IUploadStore store, UploadProcessing proces
             return await processing.RunAsync(grain, status, TimeSpan.Zero);
         }
 
-        if (status.State.IsTerminal() || status.TotalBytes != status.BytesReceived)
+        // A final upload's bytes are its parts': they reach its own storage only when it is processed.
+        if (status.State.IsTerminal() || status.TotalBytes != status.BytesReceived || status.Concat == "final")
         {
             return status;
         }

@@ -72,9 +72,10 @@ public sealed class UploadProcessing(
 
             claimed = claim;
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(holder.Stopping, lifetime.ApplicationStopping);
-            var error = await StagesAsync(grain, claim, grant.Status!, grant.ReportEvery ?? DefaultHeartbeat, stopping);
-            await grain.FinishProcessingAsync(claim, error);
+            var error = await StagesAsync(grain, claim, grant, stopping);
+            var end = await grain.FinishProcessingAsync(claim, error);
             claimed = null;
+            await GoOnWithFinalAsync(end);
         }
         catch (OperationCanceledException)
         {
@@ -98,8 +99,28 @@ public sealed class UploadProcessing(
 
     /// <returns>Why the upload fails, or null when every stage passed.</returns>
     /// <remarks>Only a processor's own failure fails the upload; a failing grain call or store throws instead.</remarks>
-    private async Task<string?> StagesAsync(IUploadGrain grain, Guid claim, UploadStatus upload, TimeSpan heartbeat, CancellationTokenSource stopping)
+    private async Task<string?> StagesAsync(IUploadGrain grain, Guid claim, LeaseGrant grant, CancellationTokenSource stopping)
     {
+        var upload = grant.Status!;
+        var heartbeat = grant.ReportEvery ?? DefaultHeartbeat;
+        if (upload.Concat == "final")
+        {
+            // A final upload's bytes are its parts', joined here: then it is verified and processed like any other.
+            if (await grain.ReportStageAsync(claim, "concatenate") == WriteVerdict.Stop)
+            {
+                await stopping.CancelAsync();
+            }
+
+            var sha256 = await FinalAssembly.JoinAsync(store, upload, grant.Epoch, stopping.Token);
+            if (await grain.RecordAssembledAsync(claim, sha256) == WriteVerdict.Stop)
+            {
+                await stopping.CancelAsync();
+            }
+
+            stopping.Token.ThrowIfCancellationRequested();
+            upload = upload with { Sha256 = sha256 };
+        }
+
         // Verifying: the bytes the grain committed are all in storage (the digest came with the last byte).
         var stored = await store.GetLengthAsync(upload.Id, stopping.Token) ?? 0;
         if (stored < upload.TotalBytes)
@@ -107,7 +128,8 @@ public sealed class UploadProcessing(
             return $"Stored data was lost: {upload.TotalBytes} bytes were committed but storage holds {stored}.";
         }
 
-        foreach (var processor in processors.Where(p => p.AppliesTo(upload)))
+        // A partial upload is processed as part of its final upload, not alone.
+        foreach (var processor in processors.Where(p => upload.Concat != "partial" && p.AppliesTo(upload)))
         {
             double? progress = null;
             async Task ReportAsync()
@@ -165,6 +187,16 @@ public sealed class UploadProcessing(
         catch (Exception exception)
         {
             return exception.Message;
+        }
+    }
+
+    /// <summary>The last part of a final upload created before it completed: the final upload is processed next.</summary>
+    private async Task GoOnWithFinalAsync(UploadStatus part)
+    {
+        if (part is { Concat: "partial", State: UploadState.Completed, Parts: [var finalId] }
+            && grains.GetGrain<IUploadGrain>(finalId) is var final && await final.PeekAsync() is { } status && status.State.IsAfterBytes())
+        {
+            await RunAsync(final, status, TimeSpan.Zero);
         }
     }
 

@@ -17,7 +17,7 @@ public abstract class DiscoveryAndCreationTests(StoreServiceFixture fixture)
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         Assert.Equal("1.0.0", response.Headers.GetValues("Tus-Version").Single());
-        Assert.Equal("creation,creation-with-upload,creation-defer-length,termination,checksum,expiration", response.Headers.GetValues("Tus-Extension").Single());
+        Assert.Equal("creation,creation-with-upload,creation-defer-length,termination,checksum,expiration,concatenation,concatenation-unfinished", response.Headers.GetValues("Tus-Extension").Single());
         Assert.Equal("1073741824", response.Headers.GetValues("Tus-Max-Size").Single());
         Assert.Equal("sha1,sha256,md5", response.Headers.GetValues("Tus-Checksum-Algorithm").Single());
     }

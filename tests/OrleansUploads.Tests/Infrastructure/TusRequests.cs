@@ -72,7 +72,8 @@ public static class TusRequests
 public sealed record UploadStatusView(
     string Id, string? FileName, string? ContentType, string State, long BytesReceived, long? TotalBytes,
     double? Percentage, double BytesPerSecond, double? EtaSeconds, DateTimeOffset CreatedAt, DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt, string? Sha256, string? Error, long Sequence = 0, string? Stage = null, WebhookView? Webhook = null);
+    DateTimeOffset? CompletedAt, string? Sha256, string? Error, long Sequence = 0, string? Stage = null, WebhookView? Webhook = null,
+    string? Concat = null, string[]? Parts = null);
 
 /// <summary>How delivering the outcome to the webhooks stands, as the status JSON says.</summary>
 public sealed record WebhookView(string State, int Attempts, DateTimeOffset? NextAttemptAt, string? LastError, DateTimeOffset? DeliveredAt);
