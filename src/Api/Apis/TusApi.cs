@@ -23,12 +23,21 @@ public static class TusApi
     private static IResult Discover(HttpContext context, [AsParameters] UploadServices services)
     {
         TusHeaders.AddDiscovery(context.Response.Headers, services.Options.Value.MaxSizeBytes);
+        // The IETF draft's discovery, on the same endpoint.
+        context.Response.Headers["Accept-Patch"] = ResumableDraft.PartialUploadType;
+        ResumableDraft.AddLimit(context.Response.Headers, services.Options.Value.MaxSizeBytes);
         return TypedResults.NoContent();
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, [AsParameters] UploadServices services)
     {
+        // The draft's content may be of any type, a form's too: its version field decides first.
         var request = context.Request;
+        if (ResumableDraft.Speaks(request))
+        {
+            return await ResumableDraftApi.CreateAsync(context, services);
+        }
+
         if (request.HasFormContentType)
         {
             return await MultipartApi.ReceiveAsync(context, services);
@@ -86,6 +95,11 @@ public static class TusApi
 
     private static Task<IResult> HeadAsync(string id, HttpContext context, [AsParameters] UploadServices services)
     {
+        if (ResumableDraft.Speaks(context.Request))
+        {
+            return ResumableDraftApi.HeadAsync(id, context, services);
+        }
+
         context.Response.Headers.CacheControl = "no-store";
         return services.ForCallerUploadAsync(id, context, status => Task.FromResult(TusResults.ForHead(context, status, partId => UploadLocation.Of(context.Request, partId))), TypedResults.NotFound());
     }
@@ -93,6 +107,11 @@ public static class TusApi
     private static async Task<IResult> PatchAsync(string id, HttpContext context, [AsParameters] UploadServices services)
     {
         var request = context.Request;
+        if (ResumableDraft.Speaks(request))
+        {
+            return await ResumableDraftApi.PatchAsync(id, context, services);
+        }
+
         if (request.ContentType != TusHeaders.OffsetContentType)
         {
             return TusResults.Problem(StatusCodes.Status415UnsupportedMediaType, $"PATCH bodies must be {TusHeaders.OffsetContentType}.");

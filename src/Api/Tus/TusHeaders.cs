@@ -29,7 +29,7 @@ public static class TusHeaders
     public static readonly string[] Exposed =
     [
         UploadOffset, UploadLength, UploadMetadata, UploadExpires, TusResumable, TusVersion, TusExtension, TusMaxSize, TusChecksumAlgorithm,
-        UploadState, UploadConcat, UploadDeferLength, "Location", "Retry-After", "Link",
+        UploadState, UploadConcat, UploadDeferLength, "Location", "Retry-After", "Link", "Upload-Complete", "Upload-Limit",
     ];
 
     /// <summary>The answer to <c>OPTIONS</c>: what this server speaks.</summary>

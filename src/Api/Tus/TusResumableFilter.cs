@@ -10,7 +10,8 @@ public sealed class TusResumableFilter(bool required) : IEndpointFilter
     {
         var request = context.HttpContext.Request;
         var version = request.Headers[TusHeaders.TusResumable].ToString();
-        var plainClient = version.Length == 0 && (!required || request.HasFormContentType);
+        // Clients of the IETF draft speak its own version field instead.
+        var plainClient = version.Length == 0 && (!required || request.HasFormContentType || ResumableDraft.Speaks(request));
         if (!plainClient && version != TusHeaders.Version)
         {
             context.HttpContext.Response.Headers[TusHeaders.TusVersion] = TusHeaders.Version;

@@ -1,0 +1,110 @@
+using OrleansUploads.Abstractions;
+using OrleansUploads.Api.Tus;
+using OrleansUploads.Api.Uploads;
+
+namespace OrleansUploads.Api.Apis;
+
+/// <summary>
+/// The IETF resumable-uploads draft on the same endpoint as tus, for requests that carry
+/// <c>Upload-Draft-Interop-Version</c>: creation with <c>Upload-Complete</c>, offset retrieval with
+/// HEAD, appends of <c>application/partial-upload</c>, and cancellation with DELETE (shared with tus).
+/// The uploads are the same grains, events and status API as tus uploads.
+/// </summary>
+/// <remarks>
+/// No <c>104 Upload Resumption Supported</c> is sent: Kestrel has no public way to send an
+/// informational response, and clients take the Location of the final answer instead.
+/// </remarks>
+public static class ResumableDraftApi
+{
+    public static async Task<IResult> CreateAsync(HttpContext context, UploadServices services)
+    {
+        var request = context.Request;
+        var maxSize = services.Options.Value.MaxSizeBytes;
+        if (ResumableDraft.Complete(request) is not { } complete)
+        {
+            return TusResults.Problem(StatusCodes.Status400BadRequest, "Upload-Complete (?1 or ?0) is required to create an upload.");
+        }
+
+        var length = ResumableDraft.Integer(request, TusHeaders.UploadLength);
+        if (complete && request.ContentLength is { } whole)
+        {
+            if (length is { } declared && declared != whole)
+            {
+                return ResumableDraft.InconsistentLength($"Upload-Length says {declared} bytes, and the complete content is {whole}.");
+            }
+
+            length = whole;
+        }
+
+        if (length > maxSize)
+        {
+            ResumableDraft.AddLimit(context.Response.Headers, maxSize);
+            return TusResults.Problem(StatusCodes.Status413PayloadTooLarge, $"Uploads may be at most {maxSize} bytes.");
+        }
+
+        var owner = services.OwnerOf(context);
+        var admission = await services.Admission.CreateAsync(new UploadCreation(length, null, request.ContentType, null, owner, services.Caller.QuotaOf(context)), context.RequestAborted);
+        if (admission.Created is not { } created)
+        {
+            return TusResults.ForRefusedCreation(admission);
+        }
+
+        context.Response.Headers.Location = UploadLocation.Of(request, created.Id);
+        var outcome = await services.Receiver.ReceiveAsync(
+            new ChunkRequest(created.Id, owner, 0, null, request.BodyReader, request.ContentLength, CompleteAtEnd: complete && length is null, Limit: maxSize),
+            context.RequestAborted);
+        return outcome.Result is ChunkResult.Stored or ChunkResult.Completed or ChunkResult.Processing
+            ? Answer(context, outcome.Status!, maxSize, StatusCodes.Status201Created)
+            : TusResults.ForChunk(context, outcome);
+    }
+
+    public static Task<IResult> HeadAsync(string id, HttpContext context, UploadServices services)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        return services.ForCallerUploadAsync(id, context, status => Task.FromResult(status.State.IsTerminal() && status.State != UploadState.Completed
+            ? TypedResults.StatusCode(StatusCodes.Status410Gone)
+            : Answer(context, status, services.Options.Value.MaxSizeBytes, StatusCodes.Status204NoContent)), TypedResults.NotFound());
+    }
+
+    public static async Task<IResult> PatchAsync(string id, HttpContext context, UploadServices services)
+    {
+        var request = context.Request;
+        var maxSize = services.Options.Value.MaxSizeBytes;
+        if (request.ContentType != ResumableDraft.PartialUploadType)
+        {
+            return TusResults.Problem(StatusCodes.Status415UnsupportedMediaType, $"Appends are {ResumableDraft.PartialUploadType}.");
+        }
+
+        if (ResumableDraft.Integer(request, TusHeaders.UploadOffset) is not { } offset || ResumableDraft.Complete(request) is not { } complete)
+        {
+            return TusResults.Problem(StatusCodes.Status400BadRequest, "An append carries Upload-Offset (an Integer) and Upload-Complete (?1 or ?0).");
+        }
+
+        var declared = ResumableDraft.Integer(request, TusHeaders.UploadLength);
+        var ending = complete && request.ContentLength is { } rest ? offset + rest : (long?)null;
+        if (declared is not null && ending is not null && declared != ending)
+        {
+            return ResumableDraft.InconsistentLength($"Upload-Length says {declared} bytes, and this append would complete the upload at {ending}.");
+        }
+
+        var chunk = new ChunkRequest(id, services.OwnerOf(context), offset, null, request.BodyReader, request.ContentLength,
+            CompleteAtEnd: complete && (declared ?? ending) is null, Limit: maxSize, DeclaredLength: declared ?? ending);
+        var outcome = await services.Receiver.ReceiveAsync(chunk, context.RequestAborted);
+        return outcome switch
+        {
+            { Result: ChunkResult.Stored or ChunkResult.Completed or ChunkResult.Processing, Status: { } status } => Answer(context, status, maxSize, StatusCodes.Status204NoContent),
+            { Result: ChunkResult.OffsetMismatch, Status: { } status } => ResumableDraft.MismatchingOffset(context, status.BytesReceived, offset),
+            { Result: ChunkResult.Finished, Status.State: UploadState.Completed } => request.ContentLength is 0
+                ? TypedResults.StatusCode(StatusCodes.Status410Gone)
+                : ResumableDraft.InconsistentLength("The upload is complete; it takes no more bytes."),
+            { Result: ChunkResult.LengthMismatch or ChunkResult.TooLarge } => ResumableDraft.InconsistentLength("The bytes sent run past, or disagree with, the upload's length."),
+            _ => TusResults.ForChunk(context, outcome),
+        };
+    }
+
+    private static IResult Answer(HttpContext context, UploadStatus status, long maxSize, int statusCode)
+    {
+        ResumableDraft.AddUploadHeaders(context, status, maxSize);
+        return TypedResults.StatusCode(statusCode);
+    }
+}
