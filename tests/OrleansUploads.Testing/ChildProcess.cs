@@ -12,6 +12,8 @@ public sealed class ChildProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
+    private bool _disposed;
+
     private ChildProcess(Process process) => _process = process;
 
     /// <summary>How long any child may live: long enough for a full benchmark, short enough to clean up after a crash.</summary>
@@ -99,8 +101,15 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Kills and forgets the program; a second call (a test stopped it early) does nothing.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await KillAsync();
         _process.Dispose();
     }

@@ -60,6 +60,7 @@ public static class UploadsHosting
         services.AddHostedService<RelayHealer>();
         services.AddSignalR(hub => hub.AddFilter(new HubUnavailableFilter())).AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
         services.AddUploadCors(configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions());
+        services.AddUploadHealth(configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<UnavailableHandler>();
         services.ConfigureHttpJsonOptions(json => UseUploadJson(json.SerializerOptions));
@@ -90,6 +91,7 @@ public static class UploadsHosting
             app.Logger.LogWarning("Authentication is not configured (Auth:SigningKey or Auth:Authority): every caller is the one anonymous owner.");
         }
 
+        app.MapUploadHealth();
         app.UseRateLimiter();
         var uploads = app.MapGroup(UploadLocation.UploadsPath).RequireRateLimiting(LimitsHosting.RatePolicy);
         uploads.MapTusApi();

@@ -35,7 +35,7 @@ public sealed class RoundRobinProxy : IAsyncDisposable
                 {
                     Active = new ActiveHealthCheckConfig
                     {
-                        Enabled = true, Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromSeconds(1), Policy = "ConsecutiveFailures", Path = "/api/uploads",
+                        Enabled = true, Interval = TimeSpan.FromSeconds(1), Timeout = TimeSpan.FromSeconds(1), Policy = "ConsecutiveFailures", Path = "/readyz",
                     },
                 },
                 Destinations = backends.Select((backend, index) => (index, backend))

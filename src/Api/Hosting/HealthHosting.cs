@@ -1,0 +1,35 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OrleansUploads.Cluster;
+
+namespace OrleansUploads.Api.Hosting;
+
+/// <summary>
+/// <c>/healthz</c>: the process is alive. <c>/readyz</c>: it can take uploads now: the cluster answers,
+/// the store is reachable and writable, and (for an API in a Redis cluster) Redis answers. Both are
+/// open to everyone, as load balancers and orchestrators call them, and answer 503 when not.
+/// </summary>
+public static class HealthHosting
+{
+    private const string Ready = "ready";
+
+    public static IServiceCollection AddUploadHealth(this IServiceCollection services, IConfiguration configuration)
+    {
+        var checks = services.AddHealthChecks()
+            .AddCheck<ClusterReadiness>("cluster", tags: [Ready])
+            .AddCheck<StoreReadiness>("store", tags: [Ready]);
+        if (ClusterSettings.From(configuration).UsesRedis)
+        {
+            checks.AddCheck<RedisReadiness>("redis", tags: [Ready]);
+        }
+
+        return services;
+    }
+
+    public static WebApplication MapUploadHealth(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
+        return app;
+    }
+}
