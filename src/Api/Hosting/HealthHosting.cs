@@ -29,7 +29,15 @@ public static class HealthHosting
     public static WebApplication MapUploadHealth(this WebApplication app)
     {
         app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready) });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains(Ready), ResponseWriter = WriteChecksAsync });
         return app;
+    }
+
+    /// <summary>The verdict, then one line per check, so whoever reads a 503 sees which one failed.</summary>
+    private static Task WriteChecksAsync(HttpContext context, HealthReport report)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        var lines = report.Entries.Select(entry => $"{entry.Key}: {entry.Value.Status}{(entry.Value.Description is { } said ? $" ({said})" : "")}");
+        return context.Response.WriteAsync(string.Join('\n', lines.Prepend(report.Status.ToString())) + "\n");
     }
 }

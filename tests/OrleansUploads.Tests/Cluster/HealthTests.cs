@@ -18,6 +18,7 @@ public sealed class HealthTests
 
         await store.StopAsync();
         await Eventually.UntilAsync(() => StatusOfAsync(client, "/readyz"), status => status == HttpStatusCode.ServiceUnavailable, Patience, "not ready without the store");
+        Assert.Contains("store: Unhealthy", await BodyOfAsync(client, "/readyz"));
         Assert.Equal(HttpStatusCode.OK, await StatusOfAsync(client, "/healthz"));
 
         await store.RestartAsync();
@@ -35,6 +36,12 @@ public sealed class HealthTests
 
         await Eventually.UntilAsync(() => StatusOfAsync(client, "/readyz"), status => status == HttpStatusCode.ServiceUnavailable, Patience, "not ready without Redis");
         Assert.Equal(HttpStatusCode.OK, await StatusOfAsync(client, "/healthz"));
+    }
+
+    private static async Task<string> BodyOfAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        return await response.Content.ReadAsStringAsync();
     }
 
     private static async Task<HttpStatusCode> StatusOfAsync(HttpClient client, string path)
