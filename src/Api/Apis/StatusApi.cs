@@ -14,9 +14,16 @@ public static class StatusApi
 
     public static RouteGroupBuilder MapStatusApi(this RouteGroupBuilder uploads)
     {
-        uploads.MapGet("", ListAsync);
-        uploads.MapGet("{id}", GetAsync);
-        uploads.MapGet("{id}/content", DownloadAsync);
+        uploads.MapGet("", ListAsync)
+            .WithSummary("The caller's unfinished uploads, oldest first, a page at a time (Link: rel=\"next\").")
+            .Produces<UploadStatus[]>().ProducesProblem(StatusCodes.Status400BadRequest);
+        uploads.MapGet("{id}", GetAsync)
+            .WithSummary("One upload's status.")
+            .Produces<UploadStatus>().ProducesProblem(StatusCodes.Status404NotFound);
+        uploads.MapGet("{id}/content", DownloadAsync)
+            .WithSummary("A completed file, whole or in ranges; a range of a running upload's stored bytes.")
+            .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").Produces(StatusCodes.Status206PartialContent)
+            .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);
         return uploads;
     }
 

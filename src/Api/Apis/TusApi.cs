@@ -12,11 +12,14 @@ public static class TusApi
 
     public static RouteGroupBuilder MapTusApi(this RouteGroupBuilder uploads)
     {
-        uploads.MapMethods("", [HttpMethods.Options], Discover);
-        uploads.MapPost("", CreateAsync).AddEndpointFilter(new TusResumableFilter(required: true));
-        uploads.MapMethods("{id}", [HttpMethods.Head], HeadAsync).AddEndpointFilter(new TusResumableFilter(required: true));
-        uploads.MapPatch("{id}", PatchAsync).AddEndpointFilter(new TusResumableFilter(required: true));
-        uploads.MapDelete("{id}", DeleteAsync).AddEndpointFilter(new TusResumableFilter(required: false));
+        // The protocols' own requests are described by their specifications, not in the OpenAPI document.
+        uploads.MapMethods("", [HttpMethods.Options], Discover).ExcludeFromDescription();
+        uploads.MapPost("", CreateAsync).AddEndpointFilter(new TusResumableFilter(required: true)).ExcludeFromDescription();
+        uploads.MapMethods("{id}", [HttpMethods.Head], HeadAsync).AddEndpointFilter(new TusResumableFilter(required: true)).ExcludeFromDescription();
+        uploads.MapPatch("{id}", PatchAsync).AddEndpointFilter(new TusResumableFilter(required: true)).ExcludeFromDescription();
+        uploads.MapDelete("{id}", DeleteAsync).AddEndpointFilter(new TusResumableFilter(required: false))
+            .WithSummary("Cancels an upload (a completed one: deletes its file), wherever its transfer runs.")
+            .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
         return uploads;
     }
 

@@ -61,6 +61,7 @@ public static class UploadsHosting
         services.AddSignalR(hub => hub.AddFilter(new HubUnavailableFilter())).AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
         services.AddUploadCors(configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions());
         services.AddUploadHealth(configuration);
+        services.AddUploadOpenApi();
         services.AddProblemDetails();
         services.AddExceptionHandler<UnavailableHandler>();
         services.ConfigureHttpJsonOptions(json => UseUploadJson(json.SerializerOptions));
@@ -92,6 +93,7 @@ public static class UploadsHosting
         }
 
         app.MapUploadHealth();
+        app.MapUploadOpenApi();
         app.UseRateLimiter();
         var uploads = app.MapGroup(UploadLocation.UploadsPath).RequireRateLimiting(LimitsHosting.RatePolicy);
         uploads.MapTusApi();
