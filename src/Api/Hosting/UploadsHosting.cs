@@ -62,6 +62,7 @@ public static class UploadsHosting
         services.AddUploadCors(configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions());
         services.AddUploadHealth(configuration);
         services.AddUploadOpenApi();
+        services.AddUploadMetrics(configuration);
         services.AddProblemDetails();
         services.AddExceptionHandler<UnavailableHandler>();
         services.ConfigureHttpJsonOptions(json => UseUploadJson(json.SerializerOptions));
@@ -76,6 +77,13 @@ public static class UploadsHosting
     {
         app.UseExceptionHandler();
         app.UseTus();
+        // Requests to the upload endpoints by method, as tusd counts them.
+        var counters = app.Services.GetRequiredService<UploadCounters>();
+        app.UseWhen(context => context.Request.Path.StartsWithSegments(UploadLocation.UploadsPath), uploads => uploads.Use((context, next) =>
+        {
+            counters.CountRequest(context.Request.Method);
+            return next(context);
+        }));
         // The upload page at / (wwwroot, bundled from ClientApp).
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -94,6 +102,7 @@ public static class UploadsHosting
 
         app.MapUploadHealth();
         app.MapUploadOpenApi();
+        app.MapUploadMetrics();
         app.UseRateLimiter();
         var uploads = app.MapGroup(UploadLocation.UploadsPath).RequireRateLimiting(LimitsHosting.RatePolicy);
         uploads.MapTusApi();

@@ -72,6 +72,7 @@ public sealed partial class ProgressRelay
         // Subscribed outside the gate, which every watcher's Watch and Unwatch also take: after a cluster
         // change every watched upload renews its subscription, and none may wait for the others.
         logger.LogInformation("Resubscribing to upload {UploadId}: its stream lost events or outlived a change in the cluster", watched.UploadId);
+        _resubscriptions.Add(1);
         var takenAt = Stopwatch.GetTimestamp();
         var fresh = await SubscribeWithinAsync(watched, deadline);
         var stale = fresh;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
@@ -17,7 +18,7 @@ namespace OrleansUploads.Api.Progress;
 /// for a while: it is healed after the short silence whatever its state, and its subscription is taken anew.
 /// </summary>
 public sealed partial class ProgressRelay(
-    IClusterClient cluster, IHubContext<UploadHub, IUploadClient> hub, IOptions<UploadApiOptions> options, ILogger<ProgressRelay> logger)
+    IClusterClient cluster, IHubContext<UploadHub, IUploadClient> hub, IOptions<UploadApiOptions> options, IMeterFactory meters, ILogger<ProgressRelay> logger)
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, WatchedUpload> _watched = [];
@@ -25,6 +26,10 @@ public sealed partial class ProgressRelay(
     private long _clusterChangedAt;
 
     /// <summary>How many uploads this instance holds a stream subscription for.</summary>
+    /// <summary>Streams subscribed again after they lost events or outlived a change in the cluster (a silo died or joined).</summary>
+    private readonly Counter<long> _resubscriptions = meters.Create(UploadCounters.MeterName)
+        .CreateCounter<long>("uploads.relay.resubscriptions", description: "Upload streams subscribed again after events were lost or the cluster changed.");
+
     public int Subscriptions
     {
         get

@@ -20,6 +20,14 @@ public sealed class ChunkReceiver(
 {
     public async Task<ChunkOutcome> ReceiveAsync(ChunkRequest request, CancellationToken requestAborted)
     {
+        using var writing = counters.Writing();
+        var outcome = await ReceiveCountedAsync(request, requestAborted);
+        counters.CountOutcome(outcome.Result);
+        return outcome;
+    }
+
+    private async Task<ChunkOutcome> ReceiveCountedAsync(ChunkRequest request, CancellationToken requestAborted)
+    {
         if (lookup.GrainOf(request.UploadId) is not { } grain)
         {
             return new ChunkOutcome(ChunkResult.NotFound, null);

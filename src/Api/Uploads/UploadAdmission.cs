@@ -11,7 +11,12 @@ namespace OrleansUploads.Api.Uploads;
 /// (nothing exists until they accept), then the limit on unfinished uploads, then storage, then the grain.
 /// </summary>
 public sealed class UploadAdmission(
-    IGrainFactory grains, IUploadStore store, IEnumerable<IUploadValidator> validators, IOptions<LimitOptions> limits, IOptions<ValidationOptions> validation)
+    IGrainFactory grains,
+    IUploadStore store,
+    IEnumerable<IUploadValidator> validators,
+    UploadCounters counters,
+    IOptions<LimitOptions> limits,
+    IOptions<ValidationOptions> validation)
 {
     /// <summary>The most unfinished uploads one owner may have; a refused creation names it.</summary>
     public int ActiveLimit => limits.Value.MaxActiveUploadsPerOwner;
@@ -56,6 +61,7 @@ public sealed class UploadAdmission(
 
             await store.CreateAsync(id, cancellationToken);
             created = await grains.GetGrain<IUploadGrain>(id).CreateAsync(creation, cancellationToken);
+            counters.CountCreated(created);
             return new Admission(created, null, null);
         }
         finally

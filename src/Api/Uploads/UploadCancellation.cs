@@ -8,7 +8,7 @@ namespace OrleansUploads.Api.Uploads;
 /// hub). The grain stops the writer wherever it runs and waits for it to let go, so the bytes can be
 /// deleted safely after.
 /// </summary>
-public sealed class UploadCancellation(UploadLookup lookup, IUploadStore store)
+public sealed class UploadCancellation(UploadLookup lookup, IUploadStore store, UploadCounters counters)
 {
     /// <returns>The upload's status afterwards, or null when <paramref name="owner"/> has no upload with this id.</returns>
     public async Task<UploadStatus?> CancelAsync(string uploadId, string owner, CancellationToken cancellationToken)
@@ -21,6 +21,7 @@ public sealed class UploadCancellation(UploadLookup lookup, IUploadStore store)
         var status = await grain.CancelAsync(owner, cancellationToken);
         if (status?.State is UploadState.Cancelled or UploadState.Deleted)
         {
+            counters.CountTerminated();
             await store.DeleteAsync(uploadId, cancellationToken);
         }
 

@@ -12,7 +12,12 @@ namespace OrleansUploads.Api.Uploads;
 /// sweep after the process that began it died. A run already under way here is joined, not repeated.
 /// </summary>
 public sealed class UploadProcessing(
-    IGrainFactory grains, IUploadStore store, IEnumerable<IUploadProcessor> processors, IHostApplicationLifetime lifetime, ILogger<UploadProcessing> logger)
+    IGrainFactory grains,
+    IUploadStore store,
+    IEnumerable<IUploadProcessor> processors,
+    UploadCounters counters,
+    IHostApplicationLifetime lifetime,
+    ILogger<UploadProcessing> logger)
 {
     private static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
@@ -75,6 +80,11 @@ public sealed class UploadProcessing(
             var error = await StagesAsync(grain, claim, grant, stopping);
             var end = await grain.FinishProcessingAsync(claim, error);
             claimed = null;
+            if (end.State == UploadState.Completed && error is null)
+            {
+                counters.CountFinished();
+            }
+
             await GoOnWithFinalAsync(end);
         }
         catch (OperationCanceledException)

@@ -4,6 +4,7 @@ using OrleansUploads.Abstractions;
 using OrleansUploads.Api.Hooks;
 using OrleansUploads.Api.Storage;
 using OrleansUploads.Api.Uploads;
+using OrleansUploads.Tests.Infrastructure;
 
 namespace OrleansUploads.Tests.Grains;
 
@@ -19,7 +20,7 @@ public sealed class ProcessingRunTests(GrainClusterFixture fixture) : IDisposabl
     {
         var store = new FileUploadStore(_folder, flushToDisk: false);
         var slow = new SlowProcessor();
-        var processing = new UploadProcessing(fixture.Client, store, [slow], new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<UploadProcessing>.Instance);
+        var processing = new UploadProcessing(fixture.Client, store, [slow], Counters.New(), new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<UploadProcessing>.Instance);
         var grain = await StoredAsync(store);
 
         var run = processing.RunAsync(grain, (await grain.PeekAsync())!, Patience);
@@ -36,7 +37,7 @@ public sealed class ProcessingRunTests(GrainClusterFixture fixture) : IDisposabl
     {
         var store = new FileUploadStore(_folder, flushToDisk: false);
         var slow = new SlowProcessor { Release = new TaskCompletionSource() };
-        var processing = new UploadProcessing(fixture.Client, store, [slow], new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<UploadProcessing>.Instance);
+        var processing = new UploadProcessing(fixture.Client, store, [slow], Counters.New(), new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<UploadProcessing>.Instance);
         var grain = await StoredAsync(store);
         var status = (await grain.PeekAsync())!;
 
