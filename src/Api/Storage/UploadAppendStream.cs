@@ -14,6 +14,9 @@ public abstract class UploadAppendStream : Stream
     /// </summary>
     public abstract long Durable { get; }
 
+    /// <summary>Completes once what the last flush started is durable (or failed, with its failure); at once for stores whose flush does not wait.</summary>
+    public virtual Task WhenDurableAsync() => Task.CompletedTask;
+
     /// <summary>Where <see cref="Durable"/> gets to with the next flush: every byte written, unless the store keeps a partial block back.</summary>
     public virtual long Flushable => Length;
 

@@ -46,8 +46,8 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
     public override long Durable => Interlocked.Read(ref flushToDisk ? ref _synced : ref _written);
 
     /// <summary>
-    /// Hands the bytes written so far to the file system and starts an fsync of the blocks it already
-    /// has, unless one runs; <see cref="Durable"/> moves when that returns, and the writer goes on meanwhile.
+    /// Hands the bytes written so far to the file system and starts an fsync of them, unless one runs;
+    /// <see cref="Durable"/> moves when that returns (<see cref="WhenDurableAsync"/>), and the writer goes on meanwhile.
     /// </summary>
     public override async Task FlushAsync(CancellationToken cancellationToken)
     {
@@ -58,10 +58,23 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
             await _syncing;
         }
 
-        var upTo = Interlocked.Read(ref _written);
-        if (flushToDisk && _syncing.IsCompleted && upTo > Durable)
+        // The sync waits for the block just handed over, so it covers every byte written so far.
+        if (flushToDisk && _syncing.IsCompleted)
         {
-            _syncing = Task.Run(() => SyncUpTo(upTo), CancellationToken.None);
+            _syncing = SyncAfterAsync(_writing);
+        }
+    }
+
+    public override Task WhenDurableAsync() => _syncing;
+
+    private async Task SyncAfterAsync(Task writing)
+    {
+        await writing;
+        var upTo = Interlocked.Read(ref _written);
+        if (upTo > Durable)
+        {
+            // fsync blocks its thread for as long as the disk takes; keep it off the request's.
+            await Task.Run(() => SyncUpTo(upTo), CancellationToken.None);
         }
     }
 

@@ -5,39 +5,48 @@ using OrleansUploads.Api.Storage;
 namespace OrleansUploads.Api.Uploads;
 
 /// <summary>
-/// Tells the grain about stored bytes for one request, at most once per interval. Each report covers
-/// only what the store made durable, starts the store making the rest durable (an fsync, a part
-/// upload) beside the body, and is sent without holding up the body: the next read proceeds while the
-/// grain persists, and the report is awaited before the next one or before the lease is let go.
+/// Tells the grain about stored bytes for one request, at most once per interval. Each report starts
+/// the store making what was written durable (an fsync, a part upload) and, beside the body, waits for
+/// that and then tells the grain: it covers only what survives a crash, and the next read proceeds
+/// meanwhile. A report is awaited before the next one or before the lease is let go.
 /// </summary>
 internal sealed class ProgressReporter(IUploadGrain grain, Guid leaseId, UploadAppendStream file, long start, TimeSpan interval, UploadCounters counters)
 {
     private Task<WriteVerdict>? _inFlight;
     private long _lastReportAt = Stopwatch.GetTimestamp();
 
+    private long _reported = start;
+
     /// <summary>The offset of the last report sent; after <see cref="SettleAsync"/> the grain has it.</summary>
-    public long Reported { get; private set; } = start;
+    public long Reported => Interlocked.Read(ref _reported);
 
     /// <summary>A flush would make bytes durable that the grain has not heard of.</summary>
     public bool Unreported => file.Flushable > Reported;
 
     public bool Due => Unreported && Stopwatch.GetElapsedTime(_lastReportAt) >= interval;
 
-    /// <summary>Reports what is durable and starts a flush of the rest; true when the grain (earlier) said stop.</summary>
+    /// <summary>Starts a flush and, once it made the bytes durable, a report of them; true when the grain (earlier) said stop.</summary>
     public async Task<bool> ReportAsync(CancellationToken stopping)
     {
         var stop = await SettleAsync(stopping);
         await file.FlushAsync(CancellationToken.None);
         _lastReportAt = Stopwatch.GetTimestamp();
+        _inFlight = ReportWhenDurableAsync();
+        return stop;
+    }
+
+    private async Task<WriteVerdict> ReportWhenDurableAsync()
+    {
+        await file.WhenDurableAsync();
         var durable = file.Durable;
-        if (durable > Reported)
+        if (durable <= Reported)
         {
-            counters.CountReport();
-            _inFlight = grain.ReportStoredAsync(leaseId, durable, CancellationToken.None);
-            Reported = durable;
+            return WriteVerdict.Continue;
         }
 
-        return stop;
+        counters.CountReport();
+        Interlocked.Exchange(ref _reported, durable);
+        return await grain.ReportStoredAsync(leaseId, durable, CancellationToken.None);
     }
 
     /// <summary>
