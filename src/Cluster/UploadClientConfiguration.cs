@@ -26,6 +26,8 @@ public static class UploadClientConfiguration
             client.UseLocalhostClustering(cluster.GatewayPort, cluster.ServiceId, cluster.ClusterId);
         }
 
+        client.AddActivityPropagation();
+
         client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = cluster.ResponseTimeout);
         client.AddOutgoingGrainCallFilter(new RefusedCallRetryFilter(cluster.FailoverWait));
 

@@ -46,6 +46,8 @@ public static class UploadSiloConfiguration
 
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = cluster.ResponseTimeout);
         silo.AddOutgoingGrainCallFilter(new RefusedCallRetryFilter(cluster.FailoverWait));
+        // Grain calls join the trace of the request that made them.
+        silo.AddActivityPropagation();
 
         // Expiry reminders tick a few times per expiry period; a short one (in tests) needs a short minimum.
         silo.Services.Configure<ReminderOptions>(configuration.GetSection("Cluster:Reminders"));

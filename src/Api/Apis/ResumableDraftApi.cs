@@ -49,6 +49,7 @@ public static class ResumableDraftApi
             return TusResults.ForRefusedCreation(admission);
         }
 
+        UploadTrace.Tag(created.Id);
         context.Response.Headers.Location = UploadLocation.Of(request, created.Id);
         var outcome = await services.Receiver.ReceiveAsync(
             new ChunkRequest(created.Id, owner, 0, null, request.BodyReader, request.ContentLength, CompleteAtEnd: complete && length is null, Limit: maxSize),

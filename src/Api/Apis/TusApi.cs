@@ -65,6 +65,7 @@ public static class TusApi
             return TusResults.ForRefusedCreation(admission);
         }
 
+        UploadTrace.Tag(status.Id);
         var location = UploadLocation.Of(request, status.Id);
         if (tus.WithUpload)
         {

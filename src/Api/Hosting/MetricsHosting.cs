@@ -1,14 +1,17 @@
 using System.Diagnostics.Metrics;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using OrleansUploads.Api.Progress;
 using OrleansUploads.Api.Uploads;
 
 namespace OrleansUploads.Api.Hosting;
 
 /// <summary>
-/// Metrics with OpenTelemetry: the service's own (<see cref="UploadCounters.MeterName"/>) with ASP.NET
-/// Core's, Kestrel's, SignalR's and Orleans' meters, scraped in Prometheus' format at <c>/metrics</c>,
-/// and pushed over OTLP too when <c>OpenTelemetry:OtlpEndpoint</c> is set.
+/// Metrics and traces with OpenTelemetry. Metrics: the service's own (<see cref="UploadCounters.MeterName"/>)
+/// with ASP.NET Core's, Kestrel's, SignalR's and Orleans' meters, scraped in Prometheus' format at
+/// <c>/metrics</c>. Traces: one activity per request, tagged <c>upload.id</c>, with the grain calls it
+/// made in the same trace. Both go over OTLP when <c>OpenTelemetry:OtlpEndpoint</c> is set; traces also
+/// to the console with <c>OpenTelemetry:ConsoleTraces=true</c>.
 /// </summary>
 public static class MetricsHosting
 {
@@ -18,18 +21,44 @@ public static class MetricsHosting
         "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting", "Microsoft.Orleans",
     ];
 
+    /// <summary>The activity sources of Orleans' grain calls, as the caller and as the grain.</summary>
+    private static readonly string[] TraceSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
+
     public static IServiceCollection AddUploadMetrics(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOpenTelemetry().WithMetrics(metrics =>
-        {
-            metrics.AddMeter(Meters).AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
-            if (configuration["OpenTelemetry:OtlpEndpoint"] is { Length: > 0 } endpoint)
+        var otlp = configuration["OpenTelemetry:OtlpEndpoint"] is { Length: > 0 } endpoint ? new Uri(endpoint) : null;
+        var consoleTraces = configuration.GetValue<bool>("OpenTelemetry:ConsoleTraces");
+        var telemetry = services.AddOpenTelemetry()
+            .WithMetrics(metrics =>
             {
-                metrics.AddOtlpExporter(otlp => otlp.Endpoint = new Uri(endpoint));
-            }
-        });
+                metrics.AddMeter(Meters).AddPrometheusExporter(prometheus => prometheus.ScrapeResponseCacheDurationMilliseconds = 0);
+                if (otlp is not null)
+                {
+                    metrics.AddOtlpExporter(exporter => exporter.Endpoint = otlp);
+                }
+            });
+
+        // Traced only where traces go: an activity per grain call costs when nobody reads it.
+        if (otlp is not null || consoleTraces)
+        {
+            telemetry.WithTracing(tracing =>
+            {
+                tracing.AddAspNetCoreInstrumentation().AddSource(TraceSources);
+                if (otlp is not null)
+                {
+                    tracing.AddOtlpExporter(exporter => exporter.Endpoint = otlp);
+                }
+
+                if (consoleTraces)
+                {
+                    tracing.AddConsoleExporter();
+                }
+            });
+        }
+
         return services;
     }
+
 
     public static WebApplication MapUploadMetrics(this WebApplication app)
     {

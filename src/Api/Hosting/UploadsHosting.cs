@@ -105,6 +105,15 @@ public static class UploadsHosting
         app.MapUploadMetrics();
         app.UseRateLimiter();
         var uploads = app.MapGroup(UploadLocation.UploadsPath).RequireRateLimiting(LimitsHosting.RatePolicy);
+        uploads.AddEndpointFilter((context, next) =>
+        {
+            if (context.HttpContext.GetRouteValue("id") is string uploadId)
+            {
+                UploadTrace.Tag(uploadId);
+            }
+
+            return next(context);
+        });
         uploads.MapTusApi();
         uploads.MapStatusApi();
         var hub = app.MapHub<UploadHub>(UploadHub.Path).RequireRateLimiting(LimitsHosting.RatePolicy);

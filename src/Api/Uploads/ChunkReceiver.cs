@@ -21,6 +21,8 @@ public sealed class ChunkReceiver(
     public async Task<ChunkOutcome> ReceiveAsync(ChunkRequest request, CancellationToken requestAborted)
     {
         using var writing = counters.Writing();
+        // Everything logged while this body is stored names its upload.
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["UploadId"] = request.UploadId });
         var outcome = await ReceiveCountedAsync(request, requestAborted);
         counters.CountOutcome(outcome.Result);
         return outcome;

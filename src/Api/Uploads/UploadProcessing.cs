@@ -64,6 +64,7 @@ public sealed class UploadProcessing(
 
     private async Task ProcessAsync(IUploadGrain grain, string uploadId)
     {
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["UploadId"] = uploadId });
         using var holder = new UploadWriter();
         var reference = grains.CreateObjectReference<IUploadWriter>(holder);
         Guid? claimed = null;
