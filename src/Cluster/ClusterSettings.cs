@@ -47,6 +47,9 @@ public sealed class ClusterSettings
 
     public bool IsClient => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The Orleans Dashboard (<c>Dashboard:Enabled</c>), off unless asked for: silos collect for it and the API serves it at <c>/dashboard</c>.</summary>
+    public static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue<bool>("Dashboard:Enabled");
+
     public bool UsesRedis => string.Equals(Clustering, "redis", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Where uploads keep their bytes and, in the embedded mode, their grain state.</summary>

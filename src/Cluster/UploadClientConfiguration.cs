@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using OrleansUploads.Abstractions;
 
 namespace OrleansUploads.Cluster;
@@ -27,6 +28,10 @@ public static class UploadClientConfiguration
         }
 
         client.AddActivityPropagation();
+        if (ClusterSettings.DashboardEnabled(configuration))
+        {
+            client.AddDashboard();
+        }
 
         client.Configure<ClientMessagingOptions>(options => options.ResponseTimeout = cluster.ResponseTimeout);
         client.AddOutgoingGrainCallFilter(new RefusedCallRetryFilter(cluster.FailoverWait));

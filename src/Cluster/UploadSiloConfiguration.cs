@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Orleans.Dashboard;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -48,6 +49,10 @@ public static class UploadSiloConfiguration
         silo.AddOutgoingGrainCallFilter(new RefusedCallRetryFilter(cluster.FailoverWait));
         // Grain calls join the trace of the request that made them.
         silo.AddActivityPropagation();
+        if (ClusterSettings.DashboardEnabled(configuration))
+        {
+            silo.AddDashboard();
+        }
 
         // Expiry reminders tick a few times per expiry period; a short one (in tests) needs a short minimum.
         silo.Services.Configure<ReminderOptions>(configuration.GetSection("Cluster:Reminders"));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Dashboard;
 using OrleansUploads.Api.Apis;
 using OrleansUploads.Api.Hooks;
 using OrleansUploads.Api.Limits;
@@ -129,8 +130,11 @@ public static class UploadsHosting
                     .Where(s => s.GrainType.Contains("UploadGrain", StringComparison.Ordinal)).Sum(s => s.ActivationCount),
             }))
             .RequireRateLimiting(LimitsHosting.RatePolicy);
+        // The Orleans Dashboard, when enabled, behind the same authentication as the API.
+        var dashboard = ClusterSettings.DashboardEnabled(app.Configuration) ? app.MapOrleansDashboard(routePrefix: "/dashboard") : null;
         if (secured)
         {
+            dashboard?.RequireAuthorization();
             uploads.RequireAuthorization();
             hub.RequireAuthorization();
             diagnostics.RequireAuthorization();

@@ -19,8 +19,11 @@ public sealed class AccessFixture : IAsyncLifetime
     public async Task InitializeAsync() => _service = await StartServiceAsync();
 
     /// <summary>A service that requires tokens minted by <see cref="Token"/>.</summary>
-    public static Task<UploadService> StartServiceAsync() => UploadService.StartAsync(
-        $"--Auth:SigningKey={SigningKey}", $"--Auth:Issuer={Issuer}", $"--Auth:Audience={Audience}", "--Auth:TenantClaim=tenant");
+    public static Task<UploadService> StartServiceAsync() => UploadService.StartAsync(AuthSettings);
+
+    /// <summary>The settings that turn authentication on, as this fixture's tokens expect it.</summary>
+    public static string[] AuthSettings =>
+        [$"--Auth:SigningKey={SigningKey}", $"--Auth:Issuer={Issuer}", $"--Auth:Audience={Audience}", "--Auth:TenantClaim=tenant"];
 
     public async Task DisposeAsync()
     {
