@@ -13,7 +13,7 @@ public sealed class StorageQuotaGrain(
     : Grain, IStorageQuotaGrain
 {
     private readonly CoalescedStateWrites _writes = new(state);
-    private Task? _reconciling;
+    private SharedPass? _reconcile;
 
     /// <summary>When each upload reserved, in this activation: one reserved a moment ago may not exist yet, and is not reconciled away.</summary>
     private readonly Dictionary<string, DateTime> _reservedAt = [];
@@ -50,7 +50,7 @@ public sealed class StorageQuotaGrain(
     /// with a failure), so a quota never stays taken by bytes nobody keeps. Callers at the limit at the
     /// same time share one pass.
     /// </summary>
-    private Task ReconcileAsync() => _reconciling is { IsCompleted: false } running ? running : _reconciling = ReconcileOnceAsync();
+    private Task ReconcileAsync() => (_reconcile ??= new(ReconcileOnceAsync)).RunAsync();
 
     private async Task ReconcileOnceAsync()
     {

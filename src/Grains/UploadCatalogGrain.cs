@@ -15,7 +15,7 @@ public sealed class UploadCatalogGrain(
     : Grain, IUploadCatalogGrain
 {
     private readonly UploadIdSet _unfinished = new(state);
-    private Task? _reconciling;
+    private SharedPass? _reconcile;
 
     public Task AddAsync(string uploadId, CancellationToken cancellationToken = default) => _unfinished.AddAsync(uploadId);
 
@@ -43,7 +43,7 @@ public sealed class UploadCatalogGrain(
     /// while this catalog could not be told), so a slot never stays taken by an upload that is gone.
     /// Callers that find the catalog full at the same time share one pass.
     /// </summary>
-    private Task ReconcileAsync() => _reconciling is { IsCompleted: false } running ? running : _reconciling = ReconcileOnceAsync();
+    private Task ReconcileAsync() => (_reconcile ??= new(ReconcileOnceAsync)).RunAsync();
 
     private async Task ReconcileOnceAsync()
     {
