@@ -34,7 +34,7 @@ public sealed class ServerProcess : IAsyncDisposable
     public static async Task<ServerProcess> StartServiceAsync(params string[] settings)
     {
         var service = await UploadService.StartAsync([.. NoAbuseLimits, .. settings]);
-        return new ServerProcess(service, service.HttpPort, service.DataPath, () => service.ResidentBytes, () => service.CpuSeconds);
+        return new ServerProcess(new FailuresEchoed(service), service.HttpPort, service.DataPath, () => service.ResidentBytes, () => service.CpuSeconds);
     }
 
     /// <summary>The baseline: a bare ASP.NET Core endpoint that only streams a body to a file.</summary>
@@ -60,5 +60,28 @@ public sealed class ServerProcess : IAsyncDisposable
         var process = ChildProcess.Start(program, [.. arguments(port.ToString()), data], workingDirectory, errors: line => Console.Error.WriteLine($"  [{program}] {line}"));
         await process.WaitUntilListeningAsync(port, TimeSpan.FromSeconds(90), program);
         return new ServerProcess(process, port, data, () => process.ResidentBytes, () => process.CpuSeconds);
+    }
+
+    /// <summary>
+    /// The service logs why it answered 500 only into its own output; a benchmark that fails on such
+    /// an answer needs that reason beside its own error, so the service's failures go to stderr when it stops.
+    /// </summary>
+    private sealed class FailuresEchoed(UploadService service) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await service.DisposeAsync();
+            var failing = false;
+            foreach (var line in service.Output.Split('\n'))
+            {
+                // A log entry's first line names its level; the lines after it, indented, belong to it.
+                var entry = line.Length > 13 ? line[13..] : line;
+                failing = entry.StartsWith("fail: ", StringComparison.Ordinal) || entry.StartsWith("crit: ", StringComparison.Ordinal) || (failing && entry.StartsWith(' '));
+                if (failing)
+                {
+                    Console.Error.WriteLine($"  [service {service.HttpPort}] {entry}");
+                }
+            }
+        }
     }
 }

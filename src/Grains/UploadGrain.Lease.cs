@@ -67,6 +67,42 @@ public sealed partial class UploadGrain
         return new LeaseGrant(lease.Id, null, Snapshot(), epoch);
     }
 
+    /// <summary>
+    /// A graceful end of this activation (its silo shuts down, or it is moved) keeps the writer
+    /// writing: what it reported is committed and its lease goes to the next activation, which it
+    /// reaches with its next report. Nothing is handed over when the upload is not being written.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_lease is { } lease && Upload.State == UploadState.Uploading && Upload.Writer is not null)
+        {
+            StopTrailingProgress();
+            Upload.BytesReceived = Math.Max(Upload.BytesReceived, _storedOffset);
+            Upload.HandedOverLease = lease.Id;
+            _persisting = WriteAfterAsync(_persisting);
+            await _persisting;
+        }
+    }
+
+    /// <summary>Takes the lease a previous activation handed over; false when there is none.</summary>
+    private bool TakeHandedOverLease()
+    {
+        if (Upload.HandedOverLease is not { } id)
+        {
+            return false;
+        }
+
+        Upload.HandedOverLease = null;
+        if (Upload.State != UploadState.Uploading || Upload.Writer is not { } writer)
+        {
+            return false;
+        }
+
+        _lease = new WriterLease(id, writer);
+        _rate.Restart(clock.GetUtcNow());
+        return true;
+    }
+
     private LeaseGrant? GrantHeldBy(IUploadWriter writer) =>
         _lease is { } lease && lease.IsHeldBy(writer) ? new LeaseGrant(lease.Id, null, Snapshot(), Upload.LeaseEpoch) : null;
 

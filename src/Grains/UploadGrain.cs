@@ -41,7 +41,11 @@ public sealed partial class UploadGrain(
         OpenEvents();
         _durable = Upload.Copy();
         _storedOffset = Upload.BytesReceived;
-        if (Upload.Exists && Upload.State == UploadState.Uploading)
+        if (TakeHandedOverLease())
+        {
+            await PersistAndPublishAsync();
+        }
+        else if (Upload.Exists && Upload.State == UploadState.Uploading)
         {
             // A writer's lease does not survive the activation that granted it, whatever storage still
             // says. The writer may have: its silo died under it. It is told to stop at once rather than

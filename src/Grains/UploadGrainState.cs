@@ -36,7 +36,8 @@ public sealed class UploadGrainState
 
     /// <summary>
     /// The request holding the lease, kept so that an activation after a silo's death can tell a
-    /// writer that outlived the old activation to stop (the lease itself lives only in memory).
+    /// writer that outlived the old activation to stop (the lease itself lives in memory, unless
+    /// handed over: <see cref="HandedOverLease"/>).
     /// </summary>
     [Id(19)] public IUploadWriter? Writer { get; set; }
 
@@ -61,6 +62,12 @@ public sealed class UploadGrainState
     [Id(26)] public string[]? Parts { get; set; }
 
     [Id(27)] public PartProgress[]? PartProgress { get; set; }
+
+    /// <summary>
+    /// The lease of <see cref="Writer"/>, when an activation that ended gracefully (its silo shut down)
+    /// handed it to the next one, so the request writing goes on. A crash leaves none: the lease ends.
+    /// </summary>
+    [Id(28)] public Guid? HandedOverLease { get; set; }
 
     /// <summary>A copy to keep as what storage holds; every member is immutable, so a shallow copy is whole.</summary>
     public UploadGrainState Copy() => (UploadGrainState)MemberwiseClone();

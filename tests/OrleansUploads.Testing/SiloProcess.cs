@@ -36,8 +36,18 @@ public sealed class SiloProcess : IAsyncDisposable
         await _process.WaitUntilListeningAsync(GatewayPort, TimeSpan.FromSeconds(60), "the silo's gateway");
     }
 
+    /// <summary>SIGTERM: the silo leaves the cluster and hands its grains over, then exits by itself.</summary>
+    public Task TerminateAsync() => Process.SignalAsync("TERM");
+
+    /// <summary>Completes when the process has exited.</summary>
+    public Task Exited => Process.Exited;
+
+    public int ExitCode => Process.ExitCode;
+
     /// <summary>SIGKILL, as a crash would.</summary>
     public Task KillAsync() => _process?.KillAsync() ?? Task.CompletedTask;
+
+    private ChildProcess Process => _process ?? throw new InvalidOperationException("Not started.");
 
     public async ValueTask DisposeAsync()
     {

@@ -81,6 +81,14 @@ public sealed class UploadService : IAsyncDisposable
 
     public Task ThawAsync() => Process.SignalAsync("CONT");
 
+    /// <summary>SIGTERM, as an orchestrator stopping the instance sends: it drains, then exits by itself.</summary>
+    public Task TerminateAsync() => Process.SignalAsync("TERM");
+
+    /// <summary>Completes when the process has exited.</summary>
+    public Task Exited => Process.Exited;
+
+    public int ExitCode => Process.ExitCode;
+
     /// <summary>SIGKILL, as a crash would: nothing gets to flush or say goodbye.</summary>
     public Task KillAsync() => _process?.KillAsync() ?? Task.CompletedTask;
 

@@ -6,7 +6,7 @@ namespace OrleansUploads.Api.Hosting;
 
 /// <summary>
 /// <c>/healthz</c>: the process is alive. <c>/readyz</c>: it can take uploads now: the cluster answers,
-/// the store is reachable and writable, and (for an API in a Redis cluster) Redis answers. Both are
+/// the store is reachable and writable, it is not draining, and (for an API in a Redis cluster) Redis answers. Both are
 /// open to everyone, as load balancers and orchestrators call them, and answer 503 when not.
 /// </summary>
 public static class HealthHosting
@@ -17,7 +17,8 @@ public static class HealthHosting
     {
         var checks = services.AddHealthChecks()
             .AddCheck<ClusterReadiness>("cluster", tags: [Ready])
-            .AddCheck<StoreReadiness>("store", tags: [Ready]);
+            .AddCheck<StoreReadiness>("store", tags: [Ready])
+            .AddCheck<DrainReadiness>("drain", tags: [Ready]);
         if (ClusterSettings.From(configuration).UsesRedis)
         {
             checks.AddCheck<RedisReadiness>("redis", tags: [Ready]);

@@ -61,6 +61,7 @@ public static class UploadsHosting
         services.AddHostedService<RelayHealer>();
         services.AddSignalR(hub => hub.AddFilter(new HubUnavailableFilter())).AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
         services.AddUploadCors(configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions());
+        services.AddUploadDrain(configuration);
         services.AddUploadHealth(configuration);
         services.AddUploadOpenApi();
         services.AddUploadMetrics(configuration);
@@ -78,6 +79,7 @@ public static class UploadsHosting
     {
         app.UseExceptionHandler();
         app.UseTus();
+        app.UseUploadDrain();
         // Requests to the upload endpoints by method, as tusd counts them.
         var counters = app.Services.GetRequiredService<UploadCounters>();
         app.UseWhen(context => context.Request.Path.StartsWithSegments(UploadLocation.UploadsPath), uploads => uploads.Use((context, next) =>

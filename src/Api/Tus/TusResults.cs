@@ -9,7 +9,7 @@ public static class TusResults
     public static IResult ForChunk(HttpContext context, ChunkOutcome outcome)
     {
         if (outcome.Status is { } status && outcome.Result is ChunkResult.Stored or ChunkResult.Completed or ChunkResult.Processing or ChunkResult.Rejected
-            or ChunkResult.OffsetMismatch or ChunkResult.TooSlow or ChunkResult.StorageFull)
+            or ChunkResult.OffsetMismatch or ChunkResult.TooSlow or ChunkResult.StorageFull or ChunkResult.Draining)
         {
             AddOffset(context, status);
             AddState(context, status);
@@ -35,6 +35,7 @@ public static class TusResults
             ChunkResult.DataLost => Problem(StatusCodes.Status410Gone, outcome.Status?.Error ?? "Stored data was lost."),
             ChunkResult.StorageFull => Problem(StatusCodes.Status507InsufficientStorage,
                 "The server's storage is full or read-only. What was stored is kept: resume from Upload-Offset once space is freed."),
+            ChunkResult.Draining => Draining("This server is shutting down; what arrived is kept. Resume from Upload-Offset, at another server."),
             ChunkResult.StorageUnavailable => RetryLater(
                 Problem(StatusCodes.Status503ServiceUnavailable, "The server cannot reach its storage right now; nothing stored was changed. Retry shortly."), "1"),
             _ => Problem(StatusCodes.Status400BadRequest, "The request body ended early; what arrived is kept."),
@@ -121,6 +122,12 @@ public static class TusResults
 
     public static IResult Problem(int status, string detail) => TypedResults.Problem(detail, statusCode: status);
 
+    /// <summary>
+    /// 503 from an instance on its way out. The connection closes with the answer: the client's next
+    /// request opens a new one (which a load balancer sends elsewhere), and no unsent body is waited for.
+    /// </summary>
+    public static IResult Draining(string detail) => new ClosingConnection(RetryLater(Problem(StatusCodes.Status503ServiceUnavailable, detail), "1"));
+
     private static IResult RetryLater(IResult inner, string retryAfter) => new WithRetryAfter(inner, retryAfter);
 
     private sealed class WithRetryAfter(IResult inner, string retryAfter) : IResult
@@ -128,6 +135,15 @@ public static class TusResults
         public Task ExecuteAsync(HttpContext context)
         {
             context.Response.Headers.RetryAfter = retryAfter;
+            return inner.ExecuteAsync(context);
+        }
+    }
+
+    private sealed class ClosingConnection(IResult inner) : IResult
+    {
+        public Task ExecuteAsync(HttpContext context)
+        {
+            context.Response.Headers.Connection = "close";
             return inner.ExecuteAsync(context);
         }
     }

@@ -28,6 +28,9 @@ public enum ChunkResult
     /// <summary>The body arrived slower than the minimum data rate and was cut; what arrived is kept.</summary>
     TooSlow,
 
+    /// <summary>This instance is shutting down: the body was cut at the drain's deadline, or never started; what arrived is kept.</summary>
+    Draining,
+
     /// <summary>Storage holds fewer bytes than were committed; the upload is failed.</summary>
     DataLost,
 

@@ -15,6 +15,7 @@ public sealed class ChunkReceiver(
     IUploadStore store,
     UploadProcessing processing,
     UploadCounters counters,
+    UploadDrain drain,
     IOptions<UploadApiOptions> options,
     ILogger<ChunkReceiver> logger)
 {
@@ -74,8 +75,14 @@ public sealed class ChunkReceiver(
             }
 
             write = await ChunkWrite.OpenAsync(grain, grant, request, store, counters, options.Value.ReportInterval);
-            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, writer.Stopping);
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, writer.Stopping, drain.Deadline);
             var outcome = await write.SettleAsync(await write.CopyBodyAsync(stopping.Token), writer);
+            if (outcome.Result == ChunkResult.Disconnected && drain.Deadline.IsCancellationRequested && !requestAborted.IsCancellationRequested)
+            {
+                // Cut by this instance on its way out, not left by the client: it hears where to resume.
+                return outcome with { Result = ChunkResult.Draining };
+            }
+
             if (outcome.Result is ChunkResult.Disconnected or ChunkResult.TooSlow)
             {
                 logger.LogDebug("Body of upload {UploadId} ended early at {Offset} ({Result})", request.UploadId, outcome.Status?.BytesReceived, outcome.Result);

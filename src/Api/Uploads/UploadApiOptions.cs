@@ -35,6 +35,12 @@ public sealed class UploadApiOptions
     /// </summary>
     public TimeSpan ProcessingWait { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// On SIGTERM, how long requests in flight may go on storing bytes before their bodies are cut
+    /// (what arrived is kept; the client resumes elsewhere). New upload requests get 503 meanwhile.
+    /// </summary>
+    public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>How often stored bytes of expired, cancelled or failed uploads are looked for and deleted.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -38,15 +38,16 @@ public sealed class UploadCluster : IAsyncDisposable
     /// Settings for an object store: each API instance then gets a data folder of its own, as on
     /// machines that share no disk. Without them, all share one folder for the upload bytes.
     /// </param>
-    public static async Task<UploadCluster> StartAsync(int silos, int apis, string[]? store = null)
+    /// <param name="apiSettings">More settings for every API instance.</param>
+    public static async Task<UploadCluster> StartAsync(int silos, int apis, string[]? store = null, string[]? apiSettings = null)
     {
         var cluster = new UploadCluster(await RedisServer.StartAsync());
         // The first silo alone, so the others find a cluster to join.
         await cluster.AddSiloAsync();
         await Task.WhenAll(Enumerable.Range(1, silos - 1).Select(_ => cluster.AddSiloAsync()));
         var started = await Task.WhenAll(Enumerable.Range(0, apis).Select(_ => store is null
-            ? UploadService.StartClientAsync(cluster._dataPath, cluster.Settings)
-            : UploadService.StartClientAsync(DataFolder.New(), [.. cluster.Settings, .. store])));
+            ? UploadService.StartClientAsync(cluster._dataPath, [.. cluster.Settings, .. apiSettings ?? []])
+            : UploadService.StartClientAsync(DataFolder.New(), [.. cluster.Settings, .. store, .. apiSettings ?? []])));
         cluster.Apis.AddRange(started);
         return cluster;
     }

@@ -40,12 +40,15 @@ public sealed class StalledPatch : IAsyncDisposable
     }
 
     /// <summary>The status code the server answers with, while the body is still unsent.</summary>
-    public async Task<int> StatusCodeAsync(TimeSpan timeout)
+    public async Task<int> StatusCodeAsync(TimeSpan timeout) => (await ResponseAsync(timeout)).StatusCode;
+
+    /// <summary>The status code and headers of the server's answer (names in lower case).</summary>
+    public async Task<(int StatusCode, Dictionary<string, string> Headers)> ResponseAsync(TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         var received = new StringBuilder();
         var buffer = new byte[1024];
-        while (!received.ToString().Contains("\r\n"))
+        while (!received.ToString().Contains("\r\n\r\n"))
         {
             var read = await _stream.ReadAsync(buffer, deadline.Token);
             if (read == 0)
@@ -56,7 +59,9 @@ public sealed class StalledPatch : IAsyncDisposable
             received.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
 
-        return int.Parse(received.ToString().Split(' ')[1]);
+        var lines = received.ToString().Split("\r\n\r\n")[0].Split("\r\n");
+        var headers = lines.Skip(1).Select(line => line.Split(':', 2)).ToDictionary(pair => pair[0].Trim().ToLowerInvariant(), pair => pair[1].Trim());
+        return (int.Parse(lines[0].Split(' ')[1]), headers);
     }
 
     public ValueTask DisposeAsync()
