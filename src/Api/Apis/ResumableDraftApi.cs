@@ -11,8 +11,8 @@ namespace OrleansUploads.Api.Apis;
 /// The uploads are the same grains, events and status API as tus uploads.
 /// </summary>
 /// <remarks>
-/// No <c>104 Upload Resumption Supported</c> is sent: Kestrel has no public way to send an
-/// informational response, and clients take the Location of the final answer instead.
+/// A creation announces its upload with <c>104 Upload Resumption Supported</c> (<see cref="InterimResponses"/>)
+/// before its body is read, so a client cut off mid-body knows where to resume.
 /// </remarks>
 public static class ResumableDraftApi
 {
@@ -50,7 +50,11 @@ public static class ResumableDraftApi
         }
 
         UploadTrace.Tag(created.Id);
-        context.Response.Headers.Location = UploadLocation.Of(request, created.Id);
+        var location = UploadLocation.Of(request, created.Id);
+        context.Response.Headers.Location = location;
+        await services.Interim.TrySendAsync(context, "104 Upload Resumption Supported",
+            [(ResumableDraft.InteropVersion, request.Headers[ResumableDraft.InteropVersion].ToString()), ("Location", location), (ResumableDraft.UploadLimit, $"max-size={maxSize}")]);
+
         var outcome = await services.Receiver.ReceiveAsync(
             new ChunkRequest(created.Id, owner, 0, null, request.BodyReader, request.ContentLength, CompleteAtEnd: complete && length is null, Limit: maxSize),
             context.RequestAborted);

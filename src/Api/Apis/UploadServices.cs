@@ -16,6 +16,7 @@ public sealed record UploadServices(
     UploadCancellation Cancellation,
     UploadAdmission Admission,
     UploadCaller Caller,
+    InterimResponses Interim,
     IOptions<UploadApiOptions> Options,
     IOptions<LimitOptions> Limits)
 {

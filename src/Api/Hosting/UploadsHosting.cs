@@ -8,6 +8,7 @@ using OrleansUploads.Api.Hooks;
 using OrleansUploads.Api.Limits;
 using OrleansUploads.Api.Progress;
 using OrleansUploads.Api.Storage;
+using OrleansUploads.Api.Tus;
 using OrleansUploads.Api.Uploads;
 using OrleansUploads.Cluster;
 
@@ -62,6 +63,8 @@ public static class UploadsHosting
         services.AddSignalR(hub => hub.AddFilter(new HubUnavailableFilter())).AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
         services.AddUploadCors(configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions());
         services.AddUploadDrain(configuration);
+        services.AddSingleton<InterimResponses>();
+        services.AddHostedService<InterimResponseSelfTest>();
         services.AddUploadHealth(configuration);
         services.AddUploadOpenApi();
         services.AddUploadMetrics(configuration);
@@ -78,6 +81,7 @@ public static class UploadsHosting
     public static WebApplication MapUploads(this WebApplication app)
     {
         app.UseExceptionHandler();
+        InterimResponseSelfTest.UseInterimResponseProbe(app);
         app.UseTus();
         app.UseUploadDrain();
         // Requests to the upload endpoints by method, as tusd counts them.

@@ -41,6 +41,12 @@ public sealed class UploadApiOptions
     /// </summary>
     public TimeSpan DrainTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// Announce a draft upload's URL with <c>104 Upload Resumption Supported</c> as soon as it exists,
+    /// while its body still arrives (HTTP/1.1, once the start-up self-test saw it work).
+    /// </summary>
+    public bool SendUploadResumptionSupported { get; set; } = true;
+
     /// <summary>How often stored bytes of expired, cancelled or failed uploads are looked for and deleted.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 }

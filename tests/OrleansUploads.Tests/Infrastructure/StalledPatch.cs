@@ -4,7 +4,7 @@ using System.Text;
 namespace OrleansUploads.Tests.Infrastructure;
 
 /// <summary>
-/// A tus PATCH written straight to a socket that sends the first part of its body and then stalls,
+/// A request (a tus PATCH, unless made otherwise) written straight to a socket that sends the first part of its body and then stalls,
 /// so a test can act while a transfer is provably in flight and read the server's answer as soon as
 /// it is on the wire (HttpClient would hold it back until the whole body was sent).
 /// </summary>
@@ -13,20 +13,26 @@ public sealed class StalledPatch : IAsyncDisposable
     private readonly TcpClient _connection;
     private readonly NetworkStream _stream;
 
+    /// <summary>What arrived past the answer read last (the body, or the next answer).</summary>
+    private readonly StringBuilder _received = new();
+
     private StalledPatch(TcpClient connection)
     {
         _connection = connection;
         _stream = connection.GetStream();
     }
 
-    public static async Task<StalledPatch> StartAsync(Uri server, string location, long offset, long contentLength, ReadOnlyMemory<byte> firstPart)
+    public static Task<StalledPatch> StartAsync(Uri server, string location, long offset, long contentLength, ReadOnlyMemory<byte> firstPart) =>
+        StartRequestAsync(server, $"PATCH {location} HTTP/1.1\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: {offset}\r\n" +
+            $"Content-Type: application/offset+octet-stream\r\nContent-Length: {contentLength}\r\n", firstPart);
+
+    /// <summary>Any request: its request line and header lines (each ending in CRLF; Host is added), then the first part of its body.</summary>
+    public static async Task<StalledPatch> StartRequestAsync(Uri server, string head, ReadOnlyMemory<byte> firstPart)
     {
         var connection = new TcpClient();
         await connection.ConnectAsync(server.Host, server.Port);
         var patch = new StalledPatch(connection);
-        var head = $"PATCH {location} HTTP/1.1\r\nHost: {server.Authority}\r\nTus-Resumable: 1.0.0\r\nUpload-Offset: {offset}\r\n" +
-                   $"Content-Type: application/offset+octet-stream\r\nContent-Length: {contentLength}\r\n\r\n";
-        await patch._stream.WriteAsync(Encoding.ASCII.GetBytes(head));
+        await patch._stream.WriteAsync(Encoding.ASCII.GetBytes($"{head}Host: {server.Authority}\r\n\r\n"));
         await patch._stream.WriteAsync(firstPart);
         await patch._stream.FlushAsync();
         return patch;
@@ -42,13 +48,15 @@ public sealed class StalledPatch : IAsyncDisposable
     /// <summary>The status code the server answers with, while the body is still unsent.</summary>
     public async Task<int> StatusCodeAsync(TimeSpan timeout) => (await ResponseAsync(timeout)).StatusCode;
 
-    /// <summary>The status code and headers of the server's answer (names in lower case).</summary>
+    /// <summary>
+    /// The status code and headers of the server's next answer (names in lower case): an interim (1xx)
+    /// response first, when the server sends one, and the final one on the next call.
+    /// </summary>
     public async Task<(int StatusCode, Dictionary<string, string> Headers)> ResponseAsync(TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
-        var received = new StringBuilder();
         var buffer = new byte[1024];
-        while (!received.ToString().Contains("\r\n\r\n"))
+        while (!_received.ToString().Contains("\r\n\r\n"))
         {
             var read = await _stream.ReadAsync(buffer, deadline.Token);
             if (read == 0)
@@ -56,10 +64,13 @@ public sealed class StalledPatch : IAsyncDisposable
                 throw new IOException("The server closed the connection without answering.");
             }
 
-            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            _received.Append(Encoding.ASCII.GetString(buffer, 0, read));
         }
 
-        var lines = received.ToString().Split("\r\n\r\n")[0].Split("\r\n");
+        var text = _received.ToString();
+        var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        _received.Remove(0, end + 4);
+        var lines = text[..end].Split("\r\n");
         var headers = lines.Skip(1).Select(line => line.Split(':', 2)).ToDictionary(pair => pair[0].Trim().ToLowerInvariant(), pair => pair[1].Trim());
         return (int.Parse(lines[0].Split(' ')[1]), headers);
     }

@@ -132,6 +132,40 @@ public sealed class ResumableDraftTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task A_creation_announces_its_upload_with_104_and_Location_while_its_body_still_arrives()
+    {
+        var data = RandomBytes(64 << 10);
+        await using var creation = await StalledPatch.StartRequestAsync(fixture.Service.BaseAddress,
+            $"POST /api/uploads HTTP/1.1\r\nUpload-Draft-Interop-Version: 8\r\nUpload-Complete: ?1\r\nContent-Length: {data.Length}\r\n", data.AsMemory(0, 20_000));
+
+        var (interim, announced) = await creation.ResponseAsync(Patience);
+        Assert.Equal(104, interim);
+        Assert.Equal("8", announced["upload-draft-interop-version"]);
+        var location = announced["location"];
+        // The upload exists while its body is on the way: a client cut off now resumes there.
+        using (var head = await _client.SendAsync(Draft(HttpMethod.Head, location)))
+        {
+            Assert.Equal((HttpStatusCode.NoContent, "?0"), (head.StatusCode, One(head, "Upload-Complete")));
+        }
+
+        await creation.SendAsync(data.AsMemory(20_000));
+        var (final, headers) = await creation.ResponseAsync(Patience);
+        Assert.Equal((201, location), (final, headers["location"]));
+        Assert.Equal(Sha256(data), (await _client.StatusAsync(location)).Sha256);
+    }
+
+    [Fact]
+    public async Task With_Upload_Resumption_Supported_turned_off_a_creation_answers_with_its_final_response_only()
+    {
+        await using var service = await UploadService.StartAsync("--Uploads:SendUploadResumptionSupported=false");
+        var data = RandomBytes(1000);
+        await using var creation = await StalledPatch.StartRequestAsync(service.BaseAddress,
+            $"POST /api/uploads HTTP/1.1\r\nUpload-Draft-Interop-Version: 8\r\nUpload-Complete: ?1\r\nContent-Length: {data.Length}\r\n", data);
+
+        Assert.Equal(201, (await creation.ResponseAsync(Patience)).StatusCode);
+    }
+
+    [Fact]
     public async Task Cancellation_with_DELETE_ends_the_upload_and_later_requests_find_it_gone()
     {
         var location = await CreatedAsync(RandomBytes(100), length: 1000);
@@ -176,7 +210,10 @@ public sealed class ResumableDraftTests(ServiceFixture fixture)
         {
             var created = await CurlAsync("-X", "POST", "-H", "Upload-Draft-Interop-Version: 8", "-H", "Upload-Complete: ?0", "-H", "Upload-Length: 4000",
                 "--data-binary", $"@{file}", new Uri(fixture.Service.BaseAddress, "/api/uploads").ToString());
-            var location = created.Split('\n').Single(line => line.StartsWith("Location:", StringComparison.OrdinalIgnoreCase))["Location:".Length..].Trim();
+            // The 104 that announced the upload, then the final answer, both with its Location.
+            Assert.StartsWith("HTTP/1.1 104 Upload Resumption Supported", created);
+            var location = created.Split('\n').Where(line => line.StartsWith("Location:", StringComparison.OrdinalIgnoreCase))
+                .Select(line => line["Location:".Length..].Trim()).Distinct().Single();
             await CurlAsync("-X", "PATCH", "-H", "Upload-Draft-Interop-Version: 8", "-H", "Upload-Complete: ?1", "-H", "Upload-Offset: 1500",
                 "-H", "Content-Type: application/partial-upload", "--data-binary", $"@{file}.rest", new Uri(fixture.Service.BaseAddress, location).ToString());
 
