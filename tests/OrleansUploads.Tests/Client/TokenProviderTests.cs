@@ -4,7 +4,7 @@ using OrleansUploads.Tests.Access;
 namespace OrleansUploads.Tests.Client;
 
 /// <summary>With authentication on, the client's token provider signs its HTTP requests and its hub connection.</summary>
-public sealed class TokenProviderTests(AccessFixture access) : IClassFixture<AccessFixture>
+public sealed class TokenProviderTests(AccessFixture access) : IClassFixture<AccessFixture>, IDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private readonly string _folder = Directory.CreateDirectory(DataFolder.New("orleans-uploads-client-tests")).FullName;
@@ -52,4 +52,6 @@ public sealed class TokenProviderTests(AccessFixture access) : IClassFixture<Acc
 
         Assert.All(errors, e => Assert.Equal(UploadsError.Unauthorized, e.Error));
     }
+
+    public void Dispose() => DataFolder.Delete(_folder);
 }
