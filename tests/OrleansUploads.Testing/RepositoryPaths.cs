@@ -17,6 +17,9 @@ public static class RepositoryPaths
 
     public static string BenchAssembly => Path.Combine(Root, "bench", "OrleansUploads.Bench", "bin", Configuration, "net10.0", "OrleansUploads.Bench.dll");
 
+    /// <summary>The <c>uploads</c> command-line tool.</summary>
+    public static string CliAssembly => Path.Combine(Root, "src", "Cli", "bin", Configuration, "net10.0", "uploads.dll");
+
     public static string Interop => Path.Combine(Root, "tests", "interop");
 
     /// <summary>The Node peers the benchmarks measure against.</summary>

@@ -1,0 +1,3 @@
+using OrleansUploads.Terminal;
+
+return await UploadsCommandLine.RunAsync(args);

@@ -1,0 +1,107 @@
+namespace OrleansUploads.Client;
+
+public sealed partial class UploadsClient
+{
+    /// <summary>Uploads a file from start to end (resuming when the options say how) and returns its status after the last byte.</summary>
+    public async Task<UploadStatus> UploadFileAsync(string path, UploadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        using var upload = await StartFileUploadAsync(path, options, cancellationToken);
+        return await upload.SendAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Finds the file's earlier upload (<see cref="UploadOptions.ResumeFrom"/>, or its fingerprint in the
+    /// <see cref="UploadOptions.ResumeStore"/>) and asks the service how far it got, or creates a new one.
+    /// Nothing is sent until <see cref="TusUpload.SendAsync"/>.
+    /// </summary>
+    public async Task<TusUpload> StartFileUploadAsync(string path, UploadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new UploadOptions();
+        var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.Asynchronous);
+        try
+        {
+            var length = RandomAccess.GetLength(file);
+            var discovery = await _tus.DiscoverAsync(cancellationToken);
+            var fingerprint = options.ResumeStore is null ? null : FileFingerprint.Of(path, Server);
+            var earlier = options.ResumeFrom ?? (fingerprint is null ? null : await options.ResumeStore!.FindAsync(fingerprint, cancellationToken));
+            var sender = new PartSender(_tus, Options, options, options.Checksum ? discovery.ChecksumAlgorithm : null, file);
+            if (earlier is not null && await FindPartsAsync(new Uri(Server, earlier), length, cancellationToken) is { } found)
+            {
+                return new TusUpload(this, file, new Uri(Server, earlier), found, sender, fingerprint, options, resumed: true);
+            }
+
+            var parts = discovery.SupportsParallelParts ? (int)Math.Clamp(options.Parts, 1, Math.Max(length, 1)) : 1;
+            var (location, created) = await CreateAsync(length, options.FileName ?? Path.GetFileName(path), options.ContentType, parts, cancellationToken);
+            if (fingerprint is not null)
+            {
+                await options.ResumeStore!.SaveAsync(fingerprint, location, cancellationToken);
+            }
+
+            return new TusUpload(this, file, location, created, sender, fingerprint, options, resumed: false);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>One upload, or the parts and then the final upload that joins them (created at once, so the file has its id from the start).</summary>
+    private async Task<(Uri Location, TusPart[] Parts)> CreateAsync(long length, string fileName, string? contentType, int count, CancellationToken cancellationToken)
+    {
+        if (count == 1)
+        {
+            var single = await _tus.CreateAsync(length, fileName, contentType, partial: false, finalParts: null, cancellationToken);
+            return (single, [new TusPart(single, 0, length, 0)]);
+        }
+
+        var size = length / count;
+        var parts = new TusPart[count];
+        for (var i = 0; i < count; i++)
+        {
+            var start = i * size;
+            var partLength = i == count - 1 ? length - start : size;
+            parts[i] = new TusPart(await _tus.CreateAsync(partLength, null, null, partial: true, finalParts: null, cancellationToken), start, partLength, 0);
+        }
+
+        var final = await _tus.CreateAsync(null, fileName, contentType, partial: false, [.. parts.Select(p => p.Location)], cancellationToken);
+        return (final, parts);
+    }
+
+    /// <returns>The upload's parts with the offsets the service has, or null when it cannot be continued (gone, or of another length).</returns>
+    private async Task<TusPart[]?> FindPartsAsync(Uri upload, long length, CancellationToken cancellationToken)
+    {
+        var head = await _tus.HeadAsync(upload, cancellationToken);
+        if (head is null)
+        {
+            return null;
+        }
+
+        if (!head.FinalParts.Any())
+        {
+            return head.Length == length ? [new TusPart(upload, 0, length, head.Offset ?? 0)] : null;
+        }
+
+        if (head.Offset is not null)
+        {
+            // Joined already: every byte is there.
+            return head.Length == length ? [new TusPart(upload, 0, length, length)] : null;
+        }
+
+        var parts = new List<TusPart>();
+        var start = 0L;
+        foreach (var url in head.FinalParts)
+        {
+            var partUrl = new Uri(Server, url);
+            if (await _tus.HeadAsync(partUrl, cancellationToken) is not { Length: { } partLength } part)
+            {
+                return null;
+            }
+
+            parts.Add(new TusPart(partUrl, start, partLength, part.Offset ?? 0));
+            start += partLength;
+        }
+
+        return start == length ? [.. parts] : null;
+    }
+}

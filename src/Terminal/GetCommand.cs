@@ -1,0 +1,51 @@
+using System.CommandLine;
+using System.Security.Cryptography;
+using OrleansUploads.Client;
+using Spectre.Console;
+
+namespace OrleansUploads.Terminal;
+
+/// <summary>
+/// <c>uploads get ID [-o FILE]</c>: download a completed upload, continuing a partial file from an
+/// interrupted run, and check the result against the SHA-256 the service recorded.
+/// </summary>
+public static class GetCommand
+{
+    private static readonly Argument<string> Id = new("ID") { Description = "The upload's id or URL" };
+    private static readonly Option<string?> Output = new("--output", "-o") { Description = "Where to save it [default: the upload's file name, here]", HelpName = "FILE" };
+
+    public static Command Create(ToolAction action)
+    {
+        var command = new Command("get", "Download a completed upload; run it again after an interruption and it continues") { Id, Output };
+        action.Attach(command, RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
+    {
+        var id = UploadsClient.IdOf(context.Parsed.GetValue(Id)!);
+        var path = context.Parsed.GetValue(Output) ?? await DefaultPathAsync(context.Client, id, cancellationToken);
+        var saved = await context.Client.DownloadAsync(id, path, cancellationToken: cancellationToken);
+        await using (var content = File.OpenRead(saved.Path))
+        {
+            if (saved.Sha256 is { } expected && Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken)) != expected)
+            {
+                throw new UploadsException(UploadsError.Failed, $"{saved.Path} does not match the SHA-256 the service recorded; delete it and get it again.");
+            }
+        }
+
+        if (context.Json)
+        {
+            JsonLines.Write(context.Output, new SavedFile(id, saved.Path, saved.Length, saved.ResumedFrom, saved.Sha256));
+        }
+
+        context.Say(saved.ResumedFrom > 0
+            ? $"{Markup.Escape(saved.Path)} {ByteSize.Format(saved.Length)} [grey](continued from {ByteSize.Format(saved.ResumedFrom)})[/]"
+            : $"{Markup.Escape(saved.Path)} {ByteSize.Format(saved.Length)}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>The upload's own file name, reduced to a name (never a path someone else chose), or its id.</summary>
+    private static async Task<string> DefaultPathAsync(UploadsClient client, string id, CancellationToken cancellationToken) =>
+        Path.GetFileName((await client.GetStatusAsync(id, cancellationToken)).FileName) is { Length: > 0 } name ? name : id;
+}

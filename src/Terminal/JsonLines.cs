@@ -1,0 +1,19 @@
+using System.Text.Json;
+using OrleansUploads.Client;
+
+namespace OrleansUploads.Terminal;
+
+/// <summary>
+/// The <c>--json</c> output: one JSON object per line (JSON Lines), in the service's own JSON (camelCase,
+/// states as strings), so a script reads each line as it comes.
+/// </summary>
+public static class JsonLines
+{
+    private static readonly JsonSerializerOptions Compact = new(UploadJson.Options) { WriteIndented = false };
+
+    public static void Write<T>(TextWriter output, T value)
+    {
+        output.WriteLine(JsonSerializer.Serialize(value, Compact));
+        output.Flush();
+    }
+}

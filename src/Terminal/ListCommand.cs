@@ -1,0 +1,40 @@
+using System.CommandLine;
+using OrleansUploads.Client;
+using Spectre.Console;
+
+namespace OrleansUploads.Terminal;
+
+/// <summary><c>uploads ls</c>: the caller's unfinished uploads, oldest first.</summary>
+public static class ListCommand
+{
+    public static Command Create(ToolAction action)
+    {
+        var command = new Command("ls", "List your unfinished uploads, oldest first");
+        action.Attach(command, RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
+    {
+        var table = new Table().AddColumns("Id", "Name", "State", "Stored", "Size", "%", "Created");
+        await foreach (var status in context.Client.ListAsync(cancellationToken: cancellationToken))
+        {
+            if (context.Json)
+            {
+                JsonLines.Write(context.Output, status);
+                continue;
+            }
+
+            table.AddRow(
+                status.Id, Markup.Escape(status.FileName ?? ""), status.State.ToString().ToLowerInvariant(), ByteSize.Format(status.BytesReceived),
+                status.TotalBytes is { } total ? ByteSize.Format(total) : "?", status.Percentage?.ToString("0.#") ?? "", status.CreatedAt.ToLocalTime().ToString("g"));
+        }
+
+        if (!context.Json)
+        {
+            context.Console.Write(table);
+        }
+
+        return ExitCodes.Ok;
+    }
+}

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using OrleansUploads.Client;
+using Spectre.Console;
+
+namespace OrleansUploads.Terminal;
+
+/// <summary>
+/// <c>uploads send FILE...</c>: each file as a resumable tus upload, with a progress bar per file that
+/// moves only when the service confirms stored bytes (hub events), never when bytes leave this machine.
+/// </summary>
+public static class SendCommand
+{
+    private static readonly Argument<string[]> Files = new("FILE") { Arity = ArgumentArity.OneOrMore, Description = "The files to upload" };
+    private static readonly Option<long?> ChunkSize = SizeOption.Create("--chunk-size", "Bytes per request, e.g. 512k or 8M [default 4M]");
+    private static readonly Option<int> Parts = new("--parts") { HelpName = "N", Description = "Send each file as this many parallel parts (tus concatenation)", DefaultValueFactory = _ => 1 };
+    private static readonly Option<long?> LimitRate = SizeOption.Create("--limit-rate", "Send at most this many bytes per second per part, e.g. 200k");
+
+    public static Command Create(ToolAction action)
+    {
+        var command = new Command("send", "Upload files; run it again after an interruption and it continues where the service stopped") { Files, ChunkSize, Parts, LimitRate };
+        action.Attach(command, RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
+    {
+        context.ChunkSize = (int)Math.Min(context.Parsed.GetValue(ChunkSize) ?? 4 << 20, int.MaxValue);
+        var options = new UploadOptions
+        {
+            ResumeStore = new FileResumeStore(context.StateFile),
+            Parts = Math.Max(1, context.Parsed.GetValue(Parts)),
+            MaxBytesPerSecond = context.Parsed.GetValue(LimitRate),
+        };
+        var uploads = new List<(string File, TusUpload Upload)>();
+        try
+        {
+            foreach (var file in context.Parsed.GetValue(Files)!)
+            {
+                var upload = await context.Client.StartFileUploadAsync(file, options, cancellationToken);
+                uploads.Add((file, upload));
+                context.Say(upload.Resumed
+                    ? $"{Markup.Escape(file)} [grey]->[/] {upload.Id} [grey](resuming at {ByteSize.Format(upload.ResumedAt)})[/]"
+                    : $"{Markup.Escape(file)} [grey]->[/] {upload.Id}");
+            }
+
+            var ends = context.Json
+                ? await Task.WhenAll(uploads.Select(u => FileSend.RunAsync(context.Client, u.Upload, _ => { }, cancellationToken)))
+                : await SendProgress.RunAsync(context.Console, board =>
+                    Task.WhenAll(uploads.Select(u => FileSend.RunAsync(context.Client, u.Upload, board.Add(Path.GetFileName(u.File)), cancellationToken))));
+            foreach (var ((file, upload), end) in uploads.Zip(ends))
+            {
+                Report(context, file, upload, end);
+            }
+
+            return ends.All(end => end.State == UploadState.Completed) ? ExitCodes.Ok : ExitCodes.Failed;
+        }
+        finally
+        {
+            uploads.ForEach(u => u.Upload.Dispose());
+        }
+    }
+
+    private static void Report(ToolContext context, string file, TusUpload upload, UploadStatus end)
+    {
+        if (context.Json)
+        {
+            JsonLines.Write(context.Output, new SentFile(file, upload.Resumed, upload.ResumedAt, end));
+        }
+        else if (end.State == UploadState.Completed)
+        {
+            context.Say($"[green]completed[/] {Markup.Escape(file)} {end.Id} {ByteSize.Format(end.BytesReceived)} sha256 {end.Sha256}");
+        }
+        else
+        {
+            context.Say($"[red]{end.State.ToString().ToLowerInvariant()}[/] {Markup.Escape(file)} {end.Id}{(end.Error is null ? "" : ": " + Markup.Escape(end.Error))}");
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using OrleansUploads.Client;
+
+namespace OrleansUploads.Terminal;
+
+/// <summary>One line of <c>send --json</c>: which file, whether it continued an earlier upload and from where, and how it ended.</summary>
+public sealed record SentFile(string File, bool Resumed, long ResumedAt, UploadStatus Status);

@@ -1,0 +1,42 @@
+using System.CommandLine;
+using Spectre.Console;
+
+namespace OrleansUploads.Terminal;
+
+/// <summary>The <c>uploads</c> command: its commands, and its exit code for a command line it cannot read.</summary>
+public static class UploadsCommandLine
+{
+    public static RootCommand Build(ToolAction action)
+    {
+        var root = new RootCommand("Send files to an OrleansUploads service and follow them, with resumable uploads and server-confirmed progress")
+        {
+            SendCommand.Create(action), WatchCommand.Create(action), ListCommand.Create(action), CancelCommand.Create(action), GetCommand.Create(action),
+        };
+        foreach (var option in ToolOptions.All)
+        {
+            root.Options.Add(option);
+        }
+
+        return root;
+    }
+
+    /// <param name="console">Where tables and progress bars go; the terminal when null.</param>
+    public static async Task<int> RunAsync(string[] args, IAnsiConsole? console = null, TextWriter? output = null, TextWriter? errors = null)
+    {
+        output ??= Console.Out;
+        errors ??= Console.Error;
+        var parsed = Build(new ToolAction(console ?? AnsiConsole.Console, output, errors)).Parse(args);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await errors.WriteLineAsync($"uploads: {error.Message}");
+            }
+
+            await errors.WriteLineAsync("Try 'uploads --help'.");
+            return ExitCodes.Usage;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = errors });
+    }
+}

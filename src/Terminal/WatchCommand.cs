@@ -1,0 +1,47 @@
+using System.CommandLine;
+using OrleansUploads.Client;
+
+namespace OrleansUploads.Terminal;
+
+/// <summary><c>uploads watch ID</c>: follow any upload, whoever sends it, until it ends.</summary>
+public static class WatchCommand
+{
+    private static readonly Argument<string> Id = new("ID") { Description = "The upload's id or URL" };
+
+    public static Command Create(ToolAction action)
+    {
+        var command = new Command("watch", "Follow an upload's server-confirmed progress until it ends") { Id };
+        action.Attach(command, RunAsync);
+        return command;
+    }
+
+    private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
+    {
+        var id = UploadsClient.IdOf(context.Parsed.GetValue(Id)!);
+        UploadStatus? last = null;
+        if (context.Json)
+        {
+            await foreach (var status in context.Client.WatchAsync(id, cancellationToken))
+            {
+                JsonLines.Write(context.Output, last = status);
+            }
+        }
+        else
+        {
+            last = await SendProgress.RunAsync(context.Console, async board =>
+            {
+                Action<UploadStatus>? show = null;
+                UploadStatus? seen = null;
+                await foreach (var status in context.Client.WatchAsync(id, cancellationToken))
+                {
+                    show ??= board.Add(status.FileName ?? id);
+                    show(seen = status);
+                }
+
+                return seen;
+            });
+        }
+
+        return last is null ? ExitCodes.Failed : ExitCodes.Of(last);
+    }
+}

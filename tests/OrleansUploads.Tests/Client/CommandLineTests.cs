@@ -1,0 +1,108 @@
+using System.Text.Json;
+using OrleansUploads.Client;
+using OrleansUploads.Terminal;
+
+namespace OrleansUploads.Tests.Client;
+
+/// <summary>The <c>uploads</c> tool as a process: resuming after a kill, its JSON lines and its exit codes.</summary>
+[Collection(ClientCollection.Name)]
+public sealed class CommandLineTests(ClientServiceFixture fixture)
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
+    private UploadsTool Tool() => new("--server", fixture.Service.BaseAddress.ToString(), "--state-file", _stateFile);
+
+    private readonly string _stateFile = fixture.NewPath();
+
+    [Fact]
+    public async Task A_send_killed_halfway_resumes_on_the_next_run_to_a_byte_identical_file()
+    {
+        var (path, bytes) = fixture.NewFile(1 << 20);
+        using var client = fixture.NewClient();
+        var store = new FileResumeStore(_stateFile);
+        var fingerprint = FileFingerprint.Of(path, client.Server);
+        var first = Tool();
+
+        string id;
+        await using (var sending = first.Start("send", path, "--chunk-size", "32k", "--limit-rate", "256k"))
+        {
+            var location = await Eventually.UntilAsync(() => store.FindAsync(fingerprint).AsTask(), url => url is not null || sending.HasExited, Patience, "the upload URL in the state file");
+            id = UploadsClient.IdOf(location ?? throw new InvalidOperationException("send ended early:\n" + first));
+            await Eventually.UntilAsync(() => client.GetStatusAsync(id), s => s.BytesReceived > 0, Patience, "the first stored bytes");
+            await sending.KillAsync();
+        }
+
+        var halfway = await client.GetStatusAsync(id);
+        var second = Tool();
+        var exit = await second.RunAsync("send", path, "--json");
+        var sent = JsonSerializer.Deserialize<SentFile>(second.Output.Single(), UploadJson.Options)!;
+        var copy = fixture.NewPath(".copy");
+        await client.DownloadAsync(id, copy);
+
+        Assert.InRange(halfway.BytesReceived, 1, bytes.Length - 1);
+        Assert.Equal(0, exit);
+        Assert.Equal((true, id, UploadState.Completed), (sent.Resumed, sent.Status.Id, sent.Status.State));
+        Assert.True(sent.ResumedAt >= halfway.BytesReceived);
+        Assert.Equal(ClientServiceFixture.Sha256(bytes), sent.Status.Sha256);
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(copy));
+    }
+
+    [Fact]
+    public async Task Json_output_is_one_parsable_object_per_line()
+    {
+        var files = new[] { fixture.NewFile(70_000), fixture.NewFile(1_000) };
+        var tool = Tool();
+
+        var sendExit = await tool.RunAsync(["send", .. files.Select(f => f.Path), "--json"]);
+        var sent = tool.Output.Select(line => JsonSerializer.Deserialize<SentFile>(line, UploadJson.Options)!).ToArray();
+        var copy = fixture.NewPath(".copy");
+        var getTool = Tool();
+        var getExit = await getTool.RunAsync("get", sent[0].Status.Id, "-o", copy, "--json");
+        var saved = JsonSerializer.Deserialize<SavedFile>(getTool.Output.Single(), UploadJson.Options)!;
+        var watchTool = Tool();
+        var watchExit = await watchTool.RunAsync("watch", sent[1].Status.Id, "--json");
+        var watched = watchTool.Output.Select(line => JsonSerializer.Deserialize<UploadStatus>(line, UploadJson.Options)!).ToArray();
+
+        Assert.Equal((0, 0, 0), (sendExit, getExit, watchExit));
+        Assert.Equal(files.Select(f => (f.Path, ClientServiceFixture.Sha256(f.Bytes))), sent.Select(s => (s.File, s.Status.Sha256!)));
+        Assert.Equal((copy, 70_000L, sent[0].Status.Sha256), (saved.Path, saved.Length, saved.Sha256));
+        Assert.Equal(files[0].Bytes, await File.ReadAllBytesAsync(copy));
+        Assert.Equal(UploadState.Completed, Assert.Single(watched).State);
+    }
+
+    [Fact]
+    public async Task Ls_and_cancel_speak_json_too()
+    {
+        using var client = fixture.NewClient();
+        string id;
+        using (var upload = await client.StartFileUploadAsync(fixture.NewFile(5_000).Path))
+        {
+            id = upload.Id;
+        }
+
+        var list = Tool();
+        var listExit = await list.RunAsync("ls", "--json");
+        var listed = list.Output.Select(line => JsonSerializer.Deserialize<UploadStatus>(line, UploadJson.Options)!).ToArray();
+        var cancel = Tool();
+        var cancelExit = await cancel.RunAsync("cancel", id, "--json");
+        var cancelled = JsonSerializer.Deserialize<UploadStatus>(cancel.Output.Single(), UploadJson.Options)!;
+
+        Assert.Equal((0, 0), (listExit, cancelExit));
+        Assert.Contains(listed, s => s.Id == id && s.State == UploadState.Created);
+        Assert.Equal((id, UploadState.Cancelled), (cancelled.Id, cancelled.State));
+    }
+
+    [Fact]
+    public async Task Exit_codes_tell_not_found_unreachable_and_usage_apart()
+    {
+        var unknown = Tool();
+        var notFound = await unknown.RunAsync("get", Guid.NewGuid().ToString("N"), "--json");
+        var error = JsonSerializer.Deserialize<ToolError>(unknown.Errors.Single(), UploadJson.Options)!;
+        var unreachable = await new UploadsTool().RunAsync("ls", "--server", $"http://127.0.0.1:{FreePort.Next()}");
+        var usage = new[] { await new UploadsTool().RunAsync("send"), await new UploadsTool().RunAsync("frobnicate") };
+
+        Assert.Equal((ExitCodes.NotFound, ExitCodes.NotFound), (notFound, error.ExitCode));
+        Assert.Equal(ExitCodes.Unreachable, unreachable);
+        Assert.All(usage, exit => Assert.Equal(ExitCodes.Usage, exit));
+    }
+}
