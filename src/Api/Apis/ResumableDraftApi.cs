@@ -6,8 +6,9 @@ namespace OrleansUploads.Api.Apis;
 
 /// <summary>
 /// The IETF resumable-uploads draft on the same endpoint as tus, for requests that carry
-/// <c>Upload-Draft-Interop-Version</c>: creation with <c>Upload-Complete</c>, offset retrieval with
-/// HEAD, appends of <c>application/partial-upload</c>, and cancellation with DELETE (shared with tus).
+/// <c>Upload-Draft-Interop-Version</c>: creation with <c>Upload-Complete</c> (POST, or PUT and PATCH),
+/// offset retrieval with HEAD or GET, appends of <c>application/partial-upload</c>, and cancellation
+/// with DELETE (shared with tus).
 /// The uploads are the same grains, events and status API as tus uploads.
 /// </summary>
 /// <remarks>
@@ -66,9 +67,23 @@ public static class ResumableDraftApi
     public static Task<IResult> HeadAsync(string id, HttpContext context, UploadServices services)
     {
         context.Response.Headers.CacheControl = "no-store";
-        return services.ForCallerUploadAsync(id, context, status => Task.FromResult(status.State.IsTerminal() && status.State != UploadState.Completed
-            ? TypedResults.StatusCode(StatusCodes.Status410Gone)
-            : Answer(context, status, services.Options.Value.MaxSizeBytes, StatusCodes.Status204NoContent)), TypedResults.NotFound());
+        return services.ForCallerUploadAsync(id, context, status =>
+        {
+            if (status.State.IsTerminal() && status.State != UploadState.Completed)
+            {
+                return Task.FromResult<IResult>(TypedResults.StatusCode(StatusCodes.Status410Gone));
+            }
+
+            AddOffsetRetrievalHeaders(context, status, services.Options.Value.MaxSizeBytes);
+            return Task.FromResult<IResult>(TypedResults.StatusCode(StatusCodes.Status204NoContent));
+        }, TypedResults.NotFound());
+    }
+
+    /// <summary>What offset retrieval answers, with HEAD or with GET (whose content is then the status).</summary>
+    public static void AddOffsetRetrievalHeaders(HttpContext context, UploadStatus status, long maxSize)
+    {
+        context.Response.Headers.CacheControl = "no-store";
+        ResumableDraft.AddUploadHeaders(context, status, maxSize);
     }
 
     public static async Task<IResult> PatchAsync(string id, HttpContext context, UploadServices services)

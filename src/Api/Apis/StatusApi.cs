@@ -27,8 +27,17 @@ public static class StatusApi
         return uploads;
     }
 
+    /// <remarks>A draft client may retrieve the offset with GET as with HEAD: it gets the same fields beside the status.</remarks>
     private static Task<IResult> GetAsync(string id, HttpContext context, [AsParameters] UploadServices services) =>
-        services.ForCallerUploadAsync(id, context, status => Task.FromResult<IResult>(TypedResults.Ok(status)));
+        services.ForCallerUploadAsync(id, context, status =>
+        {
+            if (ResumableDraft.Speaks(context.Request))
+            {
+                ResumableDraftApi.AddOffsetRetrievalHeaders(context, status, services.Options.Value.MaxSizeBytes);
+            }
+
+            return Task.FromResult<IResult>(TypedResults.Ok(status));
+        });
 
     /// <summary>
     /// The caller's unfinished uploads, oldest first, a page at a time: <c>limit</c> per page (100 unless

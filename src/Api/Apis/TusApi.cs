@@ -15,6 +15,10 @@ public static class TusApi
         // The protocols' own requests are described by their specifications, not in the OpenAPI document.
         uploads.MapMethods("", [HttpMethods.Options], Discover).ExcludeFromDescription();
         uploads.MapPost("", CreateAsync).AddEndpointFilter(new TusResumableFilter(required: true)).ExcludeFromDescription();
+        // The draft creates an upload from any request with content (interop version 9): PUT and PATCH too.
+        uploads.MapMethods("", [HttpMethods.Put, HttpMethods.Patch], (HttpContext context, [AsParameters] UploadServices services) =>
+            ResumableDraft.Speaks(context.Request) ? ResumableDraftApi.CreateAsync(context, services) : Task.FromResult<IResult>(TypedResults.StatusCode(StatusCodes.Status405MethodNotAllowed)))
+            .ExcludeFromDescription();
         uploads.MapMethods("{id}", [HttpMethods.Head], HeadAsync).AddEndpointFilter(new TusResumableFilter(required: true)).ExcludeFromDescription();
         uploads.MapPatch("{id}", PatchAsync).AddEndpointFilter(new TusResumableFilter(required: true)).ExcludeFromDescription();
         uploads.MapDelete("{id}", DeleteAsync).AddEndpointFilter(new TusResumableFilter(required: false))

@@ -4,7 +4,7 @@ namespace OrleansUploads.Api.Tus;
 
 /// <summary>
 /// The headers and problems of the IETF resumable-uploads draft (draft-ietf-httpbis-resumable-upload,
-/// interop versions 7 and 8), which clients select with <c>Upload-Draft-Interop-Version</c>. Its fields
+/// interop versions 7, 8 and 9), which clients select with <c>Upload-Draft-Interop-Version</c>. Its fields
 /// are structured fields: a Boolean <c>Upload-Complete</c> (<c>?1</c> or <c>?0</c>), Integers for
 /// <c>Upload-Offset</c> and <c>Upload-Length</c>; an invalid value counts as absent.
 /// </summary>
@@ -15,7 +15,7 @@ public static class ResumableDraft
     public const string UploadLimit = "Upload-Limit";
     public const string PartialUploadType = "application/partial-upload";
     private const string ProblemTypes = "https://iana.org/assignments/http-problem-types#";
-    private static readonly string[] Versions = ["7", "8"];
+    private static readonly string[] Versions = ["7", "8", "9"];
 
     /// <summary>Whether the request speaks the draft (a version this service implements) rather than tus.</summary>
     public static bool Speaks(HttpRequest request) => Versions.Contains(request.Headers[InteropVersion].ToString());

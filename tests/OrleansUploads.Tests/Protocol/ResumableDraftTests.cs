@@ -165,6 +165,40 @@ public sealed class ResumableDraftTests(ServiceFixture fixture)
         Assert.Equal(201, (await creation.ResponseAsync(Patience)).StatusCode);
     }
 
+    [Theory]
+    [InlineData("PUT")]
+    [InlineData("PATCH")]
+    public async Task Interop_version_9_creates_an_upload_from_any_request_with_content_and_announces_it_with_its_version(string method)
+    {
+        var data = RandomBytes(3000);
+        await using var creation = await StalledPatch.StartRequestAsync(fixture.Service.BaseAddress,
+            $"{method} /api/uploads HTTP/1.1\r\nUpload-Draft-Interop-Version: 9\r\nUpload-Complete: ?0\r\nUpload-Length: 5000\r\nContent-Length: {data.Length}\r\n", data);
+
+        var (interim, announced) = await creation.ResponseAsync(Patience);
+        var (final, headers) = await creation.ResponseAsync(Patience);
+
+        Assert.Equal((104, "9"), (interim, announced["upload-draft-interop-version"]));
+        Assert.Equal((201, announced["location"], "3000", "?0"), (final, headers["location"], headers["upload-offset"], headers["upload-complete"]));
+    }
+
+    [Fact]
+    public async Task Offset_retrieval_with_GET_answers_the_same_fields_as_HEAD_and_is_not_cached()
+    {
+        var location = await CreatedAsync(RandomBytes(300), length: 1000);
+
+        using var get = await _client.SendAsync(Draft(HttpMethod.Get, location));
+        using var head = await _client.SendAsync(Draft(HttpMethod.Head, location));
+
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        foreach (var field in new[] { "Upload-Offset", "Upload-Complete", "Upload-Length", "Upload-Limit" })
+        {
+            Assert.Equal(One(head, field), One(get, field));
+        }
+
+        Assert.Equal(("300", "?0"), (One(get, "Upload-Offset"), One(get, "Upload-Complete")));
+        Assert.True(get.Headers.CacheControl?.NoStore);
+    }
+
     [Fact]
     public async Task Cancellation_with_DELETE_ends_the_upload_and_later_requests_find_it_gone()
     {
