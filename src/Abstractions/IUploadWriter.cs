@@ -10,4 +10,8 @@ public interface IUploadWriter : IGrainObserver
 {
     [OneWay]
     Task StopWriting(StopReason reason);
+
+    /// <summary>The grain stored this offset: the bytes up to it survive a crash and never need sending again.</summary>
+    [OneWay]
+    Task OffsetCommitted(long offset);
 }

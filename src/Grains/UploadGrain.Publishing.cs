@@ -62,6 +62,7 @@ public sealed partial class UploadGrain
     {
         Upload.BytesReceived = _storedOffset;
         await PersistAndPublishAsync();
+        _lease?.TellCommitted(_durable.BytesReceived);
     }
 
     /// <summary>

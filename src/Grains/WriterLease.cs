@@ -27,6 +27,9 @@ internal sealed class WriterLease(Guid id, IUploadWriter writer)
         _ = writer.StopWriting(reason);
     }
 
+    /// <summary>One-way, like a stop: the writer may tell its client how far the upload is stored.</summary>
+    public void TellCommitted(long offset) => _ = writer.OffsetCommitted(offset);
+
     public void MarkReleased() => _released.TrySetResult();
 
     /// <summary>True when the writer let go in time; false when it never answered.</summary>

@@ -56,9 +56,8 @@ public static class ResumableDraftApi
         await services.Interim.TrySendAsync(context, "104 Upload Resumption Supported",
             [(ResumableDraft.InteropVersion, request.Headers[ResumableDraft.InteropVersion].ToString()), ("Location", location), (ResumableDraft.UploadLimit, $"max-size={maxSize}")]);
 
-        var outcome = await services.Receiver.ReceiveAsync(
-            new ChunkRequest(created.Id, owner, 0, null, request.BodyReader, request.ContentLength, CompleteAtEnd: complete && length is null, Limit: maxSize),
-            context.RequestAborted);
+        var outcome = await ReceiveWithProgressAsync(context, services, 0, progress =>
+            new ChunkRequest(created.Id, owner, 0, null, request.BodyReader, request.ContentLength, CompleteAtEnd: complete && length is null, Limit: maxSize, OnCommitted: progress));
         return outcome.Result is ChunkResult.Stored or ChunkResult.Completed or ChunkResult.Processing
             ? Answer(context, outcome.Status!, maxSize, StatusCodes.Status201Created)
             : TusResults.ForChunk(context, outcome);
@@ -107,9 +106,8 @@ public static class ResumableDraftApi
             return ResumableDraft.InconsistentLength($"Upload-Length says {declared} bytes, and this append would complete the upload at {ending}.");
         }
 
-        var chunk = new ChunkRequest(id, services.OwnerOf(context), offset, null, request.BodyReader, request.ContentLength,
-            CompleteAtEnd: complete && (declared ?? ending) is null, Limit: maxSize, DeclaredLength: declared ?? ending);
-        var outcome = await services.Receiver.ReceiveAsync(chunk, context.RequestAborted);
+        var outcome = await ReceiveWithProgressAsync(context, services, offset, progress => new ChunkRequest(id, services.OwnerOf(context), offset, null, request.BodyReader,
+            request.ContentLength, CompleteAtEnd: complete && (declared ?? ending) is null, Limit: maxSize, DeclaredLength: declared ?? ending, OnCommitted: progress));
         return outcome switch
         {
             { Result: ChunkResult.Stored or ChunkResult.Completed or ChunkResult.Processing, Status: { } status } => Answer(context, status, maxSize, StatusCodes.Status204NoContent),
@@ -120,6 +118,23 @@ public static class ResumableDraftApi
             { Result: ChunkResult.LengthMismatch or ChunkResult.TooLarge } => ResumableDraft.InconsistentLength("The bytes sent run past, or disagree with, the upload's length."),
             _ => TusResults.ForChunk(context, outcome),
         };
+    }
+
+    /// <summary>Stores the body while telling the client, in interim responses, each offset the grain stores.</summary>
+    private static async Task<ChunkOutcome> ReceiveWithProgressAsync(HttpContext context, UploadServices services, long start, Func<Action<long>?, ChunkRequest> chunk)
+    {
+        var progress = InterimProgress.For(context, services.Interim, start);
+        try
+        {
+            return await services.Receiver.ReceiveAsync(chunk(progress is null ? null : progress.Report), context.RequestAborted);
+        }
+        finally
+        {
+            if (progress is not null)
+            {
+                await progress.CloseAsync();
+            }
+        }
     }
 
     private static IResult Answer(HttpContext context, UploadStatus status, long maxSize, int statusCode)

@@ -36,7 +36,7 @@ public sealed class ChunkReceiver(
             return new ChunkOutcome(ChunkResult.NotFound, null);
         }
 
-        using var writer = new UploadWriter();
+        using var writer = new UploadWriter(request.OnCommitted);
         var writerReference = grains.CreateObjectReference<IUploadWriter>(writer);
         try
         {

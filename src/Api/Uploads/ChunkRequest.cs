@@ -10,6 +10,7 @@ namespace OrleansUploads.Api.Uploads;
 /// <param name="CompleteAtEnd">The body is the whole rest of the file even though no size was declared (multipart).</param>
 /// <param name="Limit">The most bytes the upload may reach when it has no declared size.</param>
 /// <param name="DeclaredLength">The upload's size, declared with this request because it was deferred at creation.</param>
+/// <param name="OnCommitted">Told each offset the grain stores while this body arrives (from any thread).</param>
 /// <param name="WakeOnPause">
 /// Reads may be woken (<see cref="PipeReader.CancelPendingRead"/>) to commit stored bytes while the client
 /// pauses. Not for a reader over a stream (a multipart section): waking it cancels the request body's
@@ -25,4 +26,5 @@ public sealed record ChunkRequest(
     bool CompleteAtEnd = false,
     long Limit = long.MaxValue,
     bool WakeOnPause = true,
-    long? DeclaredLength = null);
+    long? DeclaredLength = null,
+    Action<long>? OnCommitted = null);

@@ -65,7 +65,7 @@ public sealed class UploadProcessing(
     private async Task ProcessAsync(IUploadGrain grain, string uploadId)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["UploadId"] = uploadId });
-        using var holder = new UploadWriter();
+        using var holder = new UploadWriter(committed: null);
         var reference = grains.CreateObjectReference<IUploadWriter>(holder);
         Guid? claimed = null;
         try

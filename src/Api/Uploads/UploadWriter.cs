@@ -4,9 +4,10 @@ namespace OrleansUploads.Api.Uploads;
 
 /// <summary>
 /// A request that holds an upload's lease, reachable by the grain as an observer: when the grain
-/// says stop, the body read in flight is cancelled at once rather than at the next report.
+/// says stop, the body read in flight is cancelled at once rather than at the next report; when it
+/// stored an offset, the request may tell its client.
 /// </summary>
-internal sealed class UploadWriter : IUploadWriter, IDisposable
+internal sealed class UploadWriter(Action<long>? committed) : IUploadWriter, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
@@ -19,6 +20,12 @@ internal sealed class UploadWriter : IUploadWriter, IDisposable
         // A cancel outranks whatever stopped the writer first: the request then answers that the upload is gone.
         Reason = reason == StopReason.Cancelled ? reason : Reason ?? reason;
         _stop.Cancel();
+        return Task.CompletedTask;
+    }
+
+    public Task OffsetCommitted(long offset)
+    {
+        committed?.Invoke(offset);
         return Task.CompletedTask;
     }
 
