@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
-using OrleansUploads.Api.Tus;
+using OrleansUploads.Api.Apis;
 using OrleansUploads.Api.Uploads;
 
 namespace OrleansUploads.Api.Hosting;

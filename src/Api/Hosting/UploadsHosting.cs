@@ -8,7 +8,6 @@ using OrleansUploads.Api.Hooks;
 using OrleansUploads.Api.Limits;
 using OrleansUploads.Api.Progress;
 using OrleansUploads.Api.Storage;
-using OrleansUploads.Api.Tus;
 using OrleansUploads.Api.Uploads;
 using OrleansUploads.Cluster;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
 using Orleans.Storage;
@@ -34,6 +35,14 @@ public sealed class SiloLossTests : IAsyncLifetime
             silo.Services.AddUploadGrainServices();
             silo.Services.AddSingleton(TimeProvider.System);
             silo.Services.Configure<UploadGrainOptions>(options => options.LeaseTakeoverTimeout = TimeSpan.FromSeconds(1));
+            // The lost silo is declared dead within seconds, not the quarter minute of the defaults,
+            // which a loaded machine would stretch past the test's patience.
+            silo.Services.Configure<ClusterMembershipOptions>(options =>
+            {
+                options.ProbeTimeout = TimeSpan.FromSeconds(1);
+                options.NumMissedProbesLimit = 1;
+                options.NumVotesForDeathDeclaration = 1;
+            });
         });
         builder.ConfigureClient(client => client.AddMemoryStreams(UploadStreams.Provider));
         _cluster = builder.Build();

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Connections.Features;
 
-namespace OrleansUploads.Api.Tus;
+namespace OrleansUploads.Api.Apis;
 
 /// <summary>
 /// Interim (1xx) responses beyond <c>100 Continue</c>, for which Kestrel has no API: written on the

@@ -1,4 +1,6 @@
-namespace OrleansUploads.Api.Tus;
+using OrleansUploads.Api.Tus;
+
+namespace OrleansUploads.Api.Apis;
 
 /// <summary>
 /// The IETF draft's progress while a body arrives: a <c>104 Upload Resumption Supported</c> with the
