@@ -68,6 +68,9 @@ public sealed class ServerProcess : IAsyncDisposable
     /// </summary>
     private sealed class FailuresEchoed(UploadService service) : IAsyncDisposable
     {
+        /// <summary>The time each output line is stamped with ("HH:mm:ss.fff ").</summary>
+        private const int StampWidth = 13;
+
         public async ValueTask DisposeAsync()
         {
             await service.DisposeAsync();
@@ -75,7 +78,7 @@ public sealed class ServerProcess : IAsyncDisposable
             foreach (var line in service.Output.Split('\n'))
             {
                 // A log entry's first line names its level; the lines after it, indented, belong to it.
-                var entry = line.Length > 13 ? line[13..] : line;
+                var entry = line.Length > StampWidth ? line[StampWidth..] : line;
                 failing = entry.StartsWith("fail: ", StringComparison.Ordinal) || entry.StartsWith("crit: ", StringComparison.Ordinal) || (failing && entry.StartsWith(' '));
                 if (failing)
                 {

@@ -11,6 +11,9 @@ public interface IUploadWriter : IGrainObserver
     [OneWay]
     Task StopWriting(StopReason reason);
 
+    /// <summary>Answers while the request is alive: a lease handed to a new activation is kept only for a writer that answers.</summary>
+    Task<bool> IsWriting();
+
     /// <summary>The grain stored this offset: the bytes up to it survive a crash and never need sending again.</summary>
     [OneWay]
     Task OffsetCommitted(long offset);

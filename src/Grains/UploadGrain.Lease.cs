@@ -98,9 +98,30 @@ public sealed partial class UploadGrain
             return false;
         }
 
-        _lease = new WriterLease(id, writer);
+        var lease = new WriterLease(id, writer);
+        _lease = lease;
         _rate.Restart(clock.GetUtcNow());
+        CheckWriterAnswers(lease);
         return true;
+    }
+
+    /// <summary>
+    /// The writer a lease was handed to may have died meanwhile (its API instance stopped too): it is
+    /// asked once, and a lease whose writer does not answer ends, so the upload shows paused, not uploading.
+    /// </summary>
+    private void CheckWriterAnswers(WriterLease lease)
+    {
+        IGrainTimer? check = null;
+        check = this.RegisterGrainTimer(async _ =>
+        {
+            check?.Dispose();
+            if (_lease == lease && !await lease.AnswersAsync(_options.LeaseTakeoverTimeout) && _lease == lease)
+            {
+                logger.LogWarning("Writer of upload {UploadId} did not answer after its lease was handed over; ending its lease", UploadId);
+                EndLease(lease);
+                await PersistAndPublishAsync();
+            }
+        }, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan, Interleave = true });
     }
 
     private LeaseGrant? GrantHeldBy(IUploadWriter writer) =>

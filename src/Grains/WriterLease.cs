@@ -2,7 +2,7 @@ using OrleansUploads.Abstractions;
 
 namespace OrleansUploads.Grains;
 
-/// <summary>The single request allowed to write an upload. Lives only in the grain's memory.</summary>
+/// <summary>The single request allowed to write an upload. Lives in the grain's memory, and survives only a graceful handover to the next activation.</summary>
 internal sealed class WriterLease(Guid id, IUploadWriter writer)
 {
     private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -31,6 +31,20 @@ internal sealed class WriterLease(Guid id, IUploadWriter writer)
     public void TellCommitted(long offset) => _ = writer.OffsetCommitted(offset);
 
     public void MarkReleased() => _released.TrySetResult();
+
+    /// <summary>Whether the writer answers within <paramref name="patience"/> that it still writes; false when it is gone.</summary>
+    public async Task<bool> AnswersAsync(TimeSpan patience)
+    {
+        try
+        {
+            return await writer.IsWriting().WaitAsync(patience);
+        }
+        catch (Exception)
+        {
+            // Its process died, or the request ended without letting go: either way nobody writes.
+            return false;
+        }
+    }
 
     /// <summary>True when the writer let go in time; false when it never answered.</summary>
     public async Task<bool> WaitReleasedAsync(TimeSpan timeout)

@@ -49,10 +49,10 @@ public sealed class InterimProgress
             }
 
             _sent = offset;
-            await _interim.TrySendAsync(_context, "104 Upload Resumption Supported",
+            await _interim.TrySendAsync(_context, InterimResponses.UploadResumptionSupported,
                 [(ResumableDraft.InteropVersion, _version), (TusHeaders.UploadOffset, offset.ToString())]);
         }
-        catch (Exception exception) when (exception is IOException or OperationCanceledException or InvalidOperationException)
+        catch (OperationCanceledException)
         {
             // The client went away: the request ends on its own, with its final answer or without one.
         }

@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Connections.Features;
 
 namespace OrleansUploads.Api.Apis;
@@ -13,6 +14,9 @@ public sealed class InterimResponses
     /// <summary>Where the self-test asks for an interim response; answered only with <see cref="ProbeToken"/>.</summary>
     public const string ProbePath = "/_interim-probe";
 
+    /// <summary>The IETF resumable-uploads draft's interim status.</summary>
+    public const string UploadResumptionSupported = "104 Upload Resumption Supported";
+
     public string ProbeToken { get; } = Guid.NewGuid().ToString("N");
 
     /// <summary>Set by the self-test: interim responses sent here reach clients.</summary>
@@ -26,8 +30,16 @@ public sealed class InterimResponses
             return false;
         }
 
-        await WriteAsync(context, status, headers);
-        return true;
+        try
+        {
+            await WriteAsync(context, status, headers);
+            return true;
+        }
+        catch (Exception exception) when (exception is IOException or ConnectionAbortedException or ConnectionResetException)
+        {
+            // The client went away; the request notices on its own and ends as a drop.
+            return false;
+        }
     }
 
     /// <summary>For the self-test's probe: writes even before it is enabled.</summary>

@@ -53,8 +53,8 @@ public static class ResumableDraftApi
         UploadTrace.Tag(created.Id);
         var location = UploadLocation.Of(request, created.Id);
         context.Response.Headers.Location = location;
-        await services.Interim.TrySendAsync(context, "104 Upload Resumption Supported",
-            [(ResumableDraft.InteropVersion, request.Headers[ResumableDraft.InteropVersion].ToString()), ("Location", location), (ResumableDraft.UploadLimit, $"max-size={maxSize}")]);
+        await services.Interim.TrySendAsync(context, InterimResponses.UploadResumptionSupported,
+            [(ResumableDraft.InteropVersion, request.Headers[ResumableDraft.InteropVersion].ToString()), ("Location", location), (ResumableDraft.UploadLimit, ResumableDraft.Limit(maxSize))]);
 
         var outcome = await ReceiveWithProgressAsync(context, services, 0, progress =>
             new ChunkRequest(created.Id, owner, 0, null, request.BodyReader, request.ContentLength, CompleteAtEnd: complete && length is null, Limit: maxSize, OnCommitted: progress));
@@ -65,7 +65,6 @@ public static class ResumableDraftApi
 
     public static Task<IResult> HeadAsync(string id, HttpContext context, UploadServices services)
     {
-        context.Response.Headers.CacheControl = "no-store";
         return services.ForCallerUploadAsync(id, context, status =>
         {
             if (status.State.IsTerminal() && status.State != UploadState.Completed)

@@ -31,7 +31,8 @@ public static class StatusApi
     private static Task<IResult> GetAsync(string id, HttpContext context, [AsParameters] UploadServices services) =>
         services.ForCallerUploadAsync(id, context, status =>
         {
-            if (ResumableDraft.Speaks(context.Request))
+            // Like HEAD, which answers 410 for an upload that ended otherwise than completed.
+            if (ResumableDraft.Speaks(context.Request) && (!status.State.IsTerminal() || status.State == UploadState.Completed))
             {
                 ResumableDraftApi.AddOffsetRetrievalHeaders(context, status, services.Options.Value.MaxSizeBytes);
             }

@@ -14,13 +14,11 @@ public static class TusApi
     {
         // The protocols' own requests are described by their specifications, not in the OpenAPI document.
         uploads.MapMethods("", [HttpMethods.Options], Discover).ExcludeFromDescription();
-        uploads.MapPost("", CreateAsync).AddEndpointFilter(new TusResumableFilter(required: true)).ExcludeFromDescription();
-        // The draft creates an upload from any request with content (interop version 9): PUT and PATCH too.
-        uploads.MapMethods("", [HttpMethods.Put, HttpMethods.Patch], (HttpContext context, [AsParameters] UploadServices services) =>
-            ResumableDraft.Speaks(context.Request) ? ResumableDraftApi.CreateAsync(context, services) : Task.FromResult<IResult>(TypedResults.StatusCode(StatusCodes.Status405MethodNotAllowed)))
-            .ExcludeFromDescription();
+        uploads.MapPost("", CreateAsync).AddEndpointFilter(new TusResumableFilter(required: true)).TakesUploads().ExcludeFromDescription();
+        // The draft creates an upload from any request with content: PUT and PATCH too.
+        uploads.MapMethods("", [HttpMethods.Put, HttpMethods.Patch], CreateOtherwiseAsync).TakesUploads().ExcludeFromDescription();
         uploads.MapMethods("{id}", [HttpMethods.Head], HeadAsync).AddEndpointFilter(new TusResumableFilter(required: true)).ExcludeFromDescription();
-        uploads.MapPatch("{id}", PatchAsync).AddEndpointFilter(new TusResumableFilter(required: true)).ExcludeFromDescription();
+        uploads.MapPatch("{id}", PatchAsync).AddEndpointFilter(new TusResumableFilter(required: true)).TakesUploads().ExcludeFromDescription();
         uploads.MapDelete("{id}", DeleteAsync).AddEndpointFilter(new TusResumableFilter(required: false))
             .WithSummary("Cancels an upload (a completed one: deletes its file), wherever its transfer runs.")
             .Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status404NotFound);
@@ -34,6 +32,17 @@ public static class TusApi
         context.Response.Headers["Accept-Patch"] = ResumableDraft.PartialUploadType;
         ResumableDraft.AddLimit(context.Response.Headers, services.Options.Value.MaxSizeBytes);
         return TypedResults.NoContent();
+    }
+
+    private static Task<IResult> CreateOtherwiseAsync(HttpContext context, [AsParameters] UploadServices services)
+    {
+        if (ResumableDraft.Speaks(context.Request))
+        {
+            return ResumableDraftApi.CreateAsync(context, services);
+        }
+
+        context.Response.Headers.Allow = "OPTIONS, POST";
+        return Task.FromResult<IResult>(TypedResults.StatusCode(StatusCodes.Status405MethodNotAllowed));
     }
 
     private static async Task<IResult> CreateAsync(HttpContext context, [AsParameters] UploadServices services)

@@ -9,10 +9,15 @@ namespace OrleansUploads.Api.Apis;
 /// </summary>
 public static class UploadDrainGate
 {
+    /// <summary>Marks an endpoint as one that creates uploads or stores bytes.</summary>
+    public static TBuilder TakesUploads<TBuilder>(this TBuilder endpoint)
+        where TBuilder : IEndpointConventionBuilder => endpoint.WithMetadata(UploadWrite.Marker);
+
+    /// <summary>After routing and CORS, so the 503 carries the CORS headers a browser needs to read it.</summary>
     public static IApplicationBuilder UseUploadDrain(this IApplicationBuilder app)
     {
         var drain = app.ApplicationServices.GetRequiredService<UploadDrain>();
-        return app.UseWhen(IsUploadWrite, writes => writes.Use(async (context, next) =>
+        return app.UseWhen(context => context.GetEndpoint()?.Metadata.GetMetadata<UploadWrite>() is not null, writes => writes.Use(async (context, next) =>
         {
             using var entry = drain.TryEnter();
             if (entry is null)
@@ -25,7 +30,8 @@ public static class UploadDrainGate
         }));
     }
 
-    private static bool IsUploadWrite(HttpContext context) =>
-        context.Request.Path.StartsWithSegments(UploadLocation.UploadsPath)
-        && (HttpMethods.IsPost(context.Request.Method) || HttpMethods.IsPatch(context.Request.Method) || HttpMethods.IsPut(context.Request.Method));
+    private sealed class UploadWrite
+    {
+        public static readonly UploadWrite Marker = new();
+    }
 }

@@ -3,7 +3,7 @@ using OrleansUploads.Api.Uploads;
 namespace OrleansUploads.Api.Hosting;
 
 /// <summary>
-/// Graceful drain on SIGTERM: before anything else stops, the instance turns new upload requests away
+/// Graceful drain on SIGTERM: before Kestrel and the cluster stop, the instance turns new upload requests away
 /// (503 with <c>Retry-After</c> at the door, <c>UploadDrainGate</c>, and <c>/readyz</c> fails), lets those
 /// in flight finish up to <see cref="UploadApiOptions.DrainTimeout"/>, then lets Kestrel and the silo
 /// or cluster client stop.
@@ -16,9 +16,15 @@ public static class DrainHosting
     public static IServiceCollection AddUploadDrain(this IServiceCollection services, IConfiguration configuration)
     {
         var drainTimeout = configuration.GetSection(UploadApiOptions.Section).Get<UploadApiOptions>()?.DrainTimeout ?? new UploadApiOptions().DrainTimeout;
+        if (drainTimeout < TimeSpan.Zero || drainTimeout > TimeSpan.FromHours(1))
+        {
+            throw new InvalidOperationException($"Uploads:DrainTimeout must be from 0 to 1 hour; it is {drainTimeout}.");
+        }
+
         services.AddSingleton<UploadDrain>();
         services.AddHostedService<UploadDrainer>();
-        services.Configure<HostOptions>(host => host.ShutdownTimeout = drainTimeout + StopAfterDrain);
+        // Raised, never lowered: an operator's longer shutdown timeout stands.
+        services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromTicks(Math.Max(host.ShutdownTimeout.Ticks, (drainTimeout + StopAfterDrain).Ticks)));
         return services;
     }
 }

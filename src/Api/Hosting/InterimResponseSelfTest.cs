@@ -26,16 +26,16 @@ public sealed class InterimResponseSelfTest(
             return;
         }
 
-        if (server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(address => new Uri(address)).FirstOrDefault(uri => uri.Scheme == "http") is not { } address)
+        if (server.Features.Get<IServerAddressesFeature>()?.Addresses.Select(TcpHttpAddress).FirstOrDefault(uri => uri is not null) is not { } address)
         {
-            logger.LogWarning("No plain HTTP endpoint to test interim responses on; 104 Upload Resumption Supported stays off");
+            logger.LogWarning("No plain HTTP endpoint on a TCP port to test interim responses on; 104 Upload Resumption Supported stays off");
             return;
         }
 
         try
         {
             var answer = await ProbeAsync(address.Port, cancellationToken).WaitAsync(Patience, cancellationToken);
-            interim.Enabled = answer.StartsWith("HTTP/1.1 104 ", StringComparison.Ordinal) && answer.Contains("\r\n\r\nHTTP/1.1 204 ", StringComparison.Ordinal);
+            interim.Enabled = answer.StartsWith($"HTTP/1.1 {InterimResponses.UploadResumptionSupported}\r\n", StringComparison.Ordinal) && answer.Contains("\r\n\r\nHTTP/1.1 204 ", StringComparison.Ordinal);
             if (!interim.Enabled)
             {
                 logger.LogWarning("An interim response did not arrive intact (got {Answer}); 104 Upload Resumption Supported stays off", answer.Split("\r\n")[0]);
@@ -46,6 +46,11 @@ public sealed class InterimResponseSelfTest(
             logger.LogWarning("Could not test interim responses ({Error}); 104 Upload Resumption Supported stays off", exception.Message);
         }
     }
+
+    /// <summary>A plain-HTTP address on a TCP port (not a unix socket), whose port loopback reaches; null for others.</summary>
+    private static Uri? TcpHttpAddress(string address) =>
+        address.StartsWith("http://", StringComparison.OrdinalIgnoreCase) && !address.Contains("unix:", StringComparison.OrdinalIgnoreCase)
+        && Uri.TryCreate(address.Replace("://+", "://localhost").Replace("://*", "://localhost"), UriKind.Absolute, out var uri) ? uri : null;
 
     /// <summary>Everything the server answers to the probe, up to the end of its final response's head.</summary>
     private async Task<string> ProbeAsync(int port, CancellationToken cancellationToken)
@@ -74,7 +79,7 @@ public sealed class InterimResponseSelfTest(
         {
             if (context.Request.Path == $"{InterimResponses.ProbePath}/{interim.ProbeToken}")
             {
-                await InterimResponses.TryProbeAsync(context, "104 Upload Resumption Supported");
+                await InterimResponses.TryProbeAsync(context, InterimResponses.UploadResumptionSupported);
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
                 return;
             }

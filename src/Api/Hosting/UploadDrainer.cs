@@ -4,8 +4,10 @@ using OrleansUploads.Api.Uploads;
 namespace OrleansUploads.Api.Hosting;
 
 /// <summary>
-/// Drains in the host's first step of stopping, while Kestrel still listens and the cluster still
-/// answers: requests in flight can then finish and record their offsets before anything goes away.
+/// Drains before the host stops its services, while Kestrel still listens and the cluster still
+/// answers: requests in flight can then finish and record their offsets before either goes away.
+/// (On SIGTERM the host has raised ApplicationStopping just before, which closes the hub's connections:
+/// watchers reconnect to another instance.)
 /// </summary>
 public sealed class UploadDrainer(UploadDrain drain, IOptions<UploadApiOptions> options, ILogger<UploadDrainer> logger) : IHostedLifecycleService
 {
@@ -13,14 +15,13 @@ public sealed class UploadDrainer(UploadDrain drain, IOptions<UploadApiOptions> 
     {
         var timeout = options.Value.DrainTimeout;
         logger.LogInformation("Draining: taking no new uploads; waiting up to {DrainTimeout} for those in flight", timeout);
-        try
+        if (await drain.DrainAsync(timeout, cancellationToken))
         {
-            await drain.DrainAsync(timeout, cancellationToken);
             logger.LogInformation("Drained: no upload request is in flight");
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        else
         {
-            logger.LogWarning("The host's shutdown timeout ended the drain with upload requests still in flight");
+            logger.LogWarning("Stopping with upload requests still in flight past the drain timeout; their clients resume elsewhere");
         }
     }
 

@@ -82,7 +82,6 @@ public static class UploadsHosting
         app.UseExceptionHandler();
         InterimResponseSelfTest.UseInterimResponseProbe(app);
         app.UseTus();
-        app.UseUploadDrain();
         // Requests to the upload endpoints by method, as tusd counts them.
         var counters = app.Services.GetRequiredService<UploadCounters>();
         app.UseWhen(context => context.Request.Path.StartsWithSegments(UploadLocation.UploadsPath), uploads => uploads.Use((context, next) =>
@@ -95,6 +94,7 @@ public static class UploadsHosting
         app.UseStaticFiles();
         app.UseRouting();
         app.UseCors(UploadCors.Policy);
+        app.UseUploadDrain();
         var secured = app.Configuration.AccessEnabled();
         if (secured)
         {

@@ -15,6 +15,8 @@ public static class ResumableDraft
     public const string UploadLimit = "Upload-Limit";
     public const string PartialUploadType = "application/partial-upload";
     private const string ProblemTypes = "https://iana.org/assignments/http-problem-types#";
+    // 9 is what clients of draft 12 send; this service answers them as the draft's latest text says
+    // (PUT and PATCH creation, GET offset retrieval, 104 progress), which the older versions get too.
     private static readonly string[] Versions = ["7", "8", "9"];
 
     /// <summary>Whether the request speaks the draft (a version this service implements) rather than tus.</summary>
@@ -47,7 +49,10 @@ public static class ResumableDraft
         AddLimit(headers, maxSize);
     }
 
-    public static void AddLimit(IHeaderDictionary headers, long maxSize) => headers[UploadLimit] = $"max-size={maxSize}";
+    public static void AddLimit(IHeaderDictionary headers, long maxSize) => headers[UploadLimit] = Limit(maxSize);
+
+    /// <summary>The <c>Upload-Limit</c> Dictionary of this service's limits.</summary>
+    public static string Limit(long maxSize) => $"max-size={maxSize}";
 
     /// <summary>409: the append's offset is not the upload's; the answer carries the right one.</summary>
     public static IResult MismatchingOffset(HttpContext context, long expected, long provided)

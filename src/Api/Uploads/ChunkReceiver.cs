@@ -77,9 +77,9 @@ public sealed class ChunkReceiver(
             write = await ChunkWrite.OpenAsync(grain, grant, request, store, counters, options.Value.ReportInterval);
             using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, writer.Stopping, drain.Deadline);
             var outcome = await write.SettleAsync(await write.CopyBodyAsync(stopping.Token), writer);
-            if (outcome.Result == ChunkResult.Disconnected && drain.Deadline.IsCancellationRequested && !requestAborted.IsCancellationRequested)
+            if (IsDrainCut(outcome, writer, requestAborted))
             {
-                // Cut by this instance on its way out, not left by the client: it hears where to resume.
+                // Cut by this instance on its way out, not left by the client nor stopped by the grain: it hears where to resume.
                 return outcome with { Result = ChunkResult.Draining };
             }
 
@@ -127,6 +127,14 @@ public sealed class ChunkReceiver(
         var end = await processing.RunAsync(grain, stored, options.Value.ProcessingWait);
         return new ChunkOutcome(ChunkOutcome.OfProcessing(end), end);
     }
+
+    /// <summary>
+    /// The drain's deadline cut the body: it ends as a drop, or as a stop when it fired while a report
+    /// was in flight; either way the grain did not ask for it (the writer heard no reason).
+    /// </summary>
+    private bool IsDrainCut(ChunkOutcome outcome, UploadWriter writer, CancellationToken requestAborted) =>
+        drain.Deadline.IsCancellationRequested && writer.Reason is null && !requestAborted.IsCancellationRequested
+        && outcome.Result is ChunkResult.Disconnected or ChunkResult.Superseded;
 
     private static bool IsLastChunkAgain(ChunkRequest request, UploadStatus? status) =>
         status is { TotalBytes: { } total, State: UploadState.Completed or UploadState.Failed or UploadState.Verifying or UploadState.Processing }

@@ -7,15 +7,22 @@ namespace OrleansUploads.Api.Uploads;
 /// </summary>
 public sealed class UploadDrain : IDisposable
 {
+    /// <summary>How long bodies cut at the deadline get to commit what arrived and answer.</summary>
+    private static readonly TimeSpan AfterDeadline = TimeSpan.FromSeconds(5);
+
     private readonly CancellationTokenSource _deadline = new();
+    private readonly CancellationTokenSource _over = new();
     private readonly object _gate = new();
     private TaskCompletionSource _idle = Completed();
     private int _inFlight;
 
     public bool IsDraining { get; private set; }
 
-    /// <summary>Cancelled when the drain's time is up: bodies still arriving are cut then.</summary>
+    /// <summary>Cancelled when the drain's time is up: bodies still arriving are cut then, and requests waiting for processing answer.</summary>
     public CancellationToken Deadline => _deadline.Token;
+
+    /// <summary>Cancelled once the drain is over and the instance stops: work in the background lets go then, for another instance to take up.</summary>
+    public CancellationToken Over => _over.Token;
 
     /// <summary>Counts a request in until it is disposed; null once draining, when it must be turned away.</summary>
     public IDisposable? TryEnter()
@@ -38,7 +45,8 @@ public sealed class UploadDrain : IDisposable
 
     /// <summary>Stops taking requests and waits for those in flight, cutting them at <paramref name="timeout"/>.</summary>
     /// <param name="stopping">The host's own limit on stopping; past it, nobody waits any more.</param>
-    public async Task DrainAsync(TimeSpan timeout, CancellationToken stopping)
+    /// <returns>False when requests were still in flight as the drain gave up on them.</returns>
+    public async Task<bool> DrainAsync(TimeSpan timeout, CancellationToken stopping)
     {
         Task idle;
         lock (_gate)
@@ -47,15 +55,29 @@ public sealed class UploadDrain : IDisposable
             idle = _idle.Task;
         }
 
-        if (await Task.WhenAny(idle, Task.Delay(timeout, stopping)) != idle)
+        try
         {
+            if (await Task.WhenAny(idle, Task.Delay(timeout, stopping)) == idle)
+            {
+                return true;
+            }
+
             await _deadline.CancelAsync();
-            // Cut bodies still commit what arrived and answer; that takes moments, not another timeout.
-            await idle.WaitAsync(stopping);
+            // Cut bodies still commit what arrived and answer; that takes moments. What takes longer (a
+            // grain call lost with a silo) must not eat the time the silo needs to hand its grains over.
+            return await Task.WhenAny(idle, Task.Delay(AfterDeadline, stopping)) == idle;
+        }
+        finally
+        {
+            await _over.CancelAsync();
         }
     }
 
-    public void Dispose() => _deadline.Dispose();
+    public void Dispose()
+    {
+        _deadline.Dispose();
+        _over.Dispose();
+    }
 
     private void Leave()
     {

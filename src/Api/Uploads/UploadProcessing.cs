@@ -16,7 +16,7 @@ public sealed class UploadProcessing(
     IUploadStore store,
     IEnumerable<IUploadProcessor> processors,
     UploadCounters counters,
-    IHostApplicationLifetime lifetime,
+    UploadDrain drain,
     ILogger<UploadProcessing> logger)
 {
     private static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(5);
@@ -45,7 +45,9 @@ public sealed class UploadProcessing(
         }))).Value;
 
         // Processing that another instance holds is waited for by asking the grain.
-        using var patience = new CancellationTokenSource(wait);
+        // A draining instance answers at its deadline rather than hold the drain open.
+        using var patience = CancellationTokenSource.CreateLinkedTokenSource(drain.Deadline);
+        patience.CancelAfter(wait);
         try
         {
             await run.WaitAsync(patience.Token);
@@ -77,7 +79,7 @@ public sealed class UploadProcessing(
             }
 
             claimed = claim;
-            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(holder.Stopping, lifetime.ApplicationStopping);
+            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(holder.Stopping, drain.Over);
             var error = await StagesAsync(grain, claim, grant, stopping);
             var end = await grain.FinishProcessingAsync(claim, error);
             claimed = null;

@@ -23,6 +23,8 @@ internal sealed class UploadWriter(Action<long>? committed) : IUploadWriter, IDi
         return Task.CompletedTask;
     }
 
+    public Task<bool> IsWriting() => Task.FromResult(!_stop.IsCancellationRequested);
+
     public Task OffsetCommitted(long offset)
     {
         committed?.Invoke(offset);

@@ -14,12 +14,14 @@ namespace OrleansUploads.Tests.Cluster;
 public sealed class DrainTests(ITestOutputHelper output)
 {
     private const int Part = 1 << 20;
+    private const string Origin = "https://app.example";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
     public async Task A_terminated_api_refuses_new_uploads_lets_the_body_in_flight_finish_and_the_client_finishes_through_another()
     {
-        await using var cluster = await UploadCluster.StartAsync(silos: 1, apis: 2, apiSettings: ["--Uploads:DrainTimeout=00:00:30"]);
+        await using var cluster = await UploadCluster.StartAsync(silos: 1, apis: 2,
+            apiSettings: ["--Uploads:DrainTimeout=00:00:30", $"--Limits:AllowedOrigins:0={Origin}"]);
         await RunAsync(cluster, async () =>
         {
             var (leaving, staying) = (cluster.Apis[0], cluster.Apis[1]);
@@ -34,9 +36,12 @@ public sealed class DrainTests(ITestOutputHelper output)
             await Eventually.UntilAsync(() => ReadinessAsync(first), status => status == HttpStatusCode.ServiceUnavailable, Patience, "/readyz to say the instance is leaving");
             using var creation = Tus(HttpMethod.Post, "/api/uploads");
             creation.Headers.Add("Upload-Length", "10");
+            creation.Headers.Add("Origin", Origin);
             using var refused = await first.SendAsync(creation);
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
             Assert.NotNull(refused.Headers.RetryAfter);
+            // A page on another origin can read the answer (and its Retry-After), not just a network error.
+            Assert.Equal(Origin, refused.Headers.GetValues("Access-Control-Allow-Origin").Single());
             Assert.False(leaving.Exited.IsCompleted, "The instance must wait for the body in flight.");
 
             await patch.SendAsync(file.AsMemory(Part, Part));
@@ -73,6 +78,60 @@ public sealed class DrainTests(ITestOutputHelper output)
             Assert.Equal(0, leaving.ExitCode);
 
             await FinishThroughAsync(second, location, file);
+        });
+    }
+
+    [Fact]
+    public async Task A_body_that_completes_its_upload_during_the_drain_is_processed_and_answered_with_the_outcome()
+    {
+        await using var cluster = await UploadCluster.StartAsync(silos: 1, apis: 2, apiSettings: ["--Uploads:DrainTimeout=00:00:30"]);
+        await RunAsync(cluster, async () =>
+        {
+            var (leaving, staying) = (cluster.Apis[0], cluster.Apis[1]);
+            using var first = leaving.CreateClient();
+            using var second = staying.CreateClient();
+            var file = RandomBytes(2 * Part);
+            // A declared SHA-256 makes processing run a stage after the last byte.
+            var location = await first.CreateAsync(file.Length, Metadata(("sha256", Sha256(file))));
+            await using var patch = await StalledPatch.StartAsync(leaving.BaseAddress, location, 0, file.Length, file.AsMemory(0, Part));
+            await Eventually.UntilAsync(() => second.OffsetAsync(location), offset => offset == Part, Patience, "the first part to be stored");
+
+            await leaving.TerminateAsync();
+            await Eventually.UntilAsync(() => ReadinessAsync(first), status => status == HttpStatusCode.ServiceUnavailable, Patience, "/readyz to say the instance is leaving");
+            await patch.SendAsync(file.AsMemory(Part));
+            var (statusCode, headers) = await patch.ResponseAsync(Patience);
+
+            // Processing went on during the drain, so the request that stored the last byte tells how it ended.
+            Assert.Equal((204, "completed"), (statusCode, headers["upload-state"]));
+            await leaving.Exited.WaitAsync(Patience);
+            Assert.Equal(("completed", Sha256(file)), ((await second.StatusAsync(location)).State, (await second.StatusAsync(location)).Sha256));
+        });
+    }
+
+    [Fact]
+    public async Task A_lease_handed_over_to_a_writer_that_died_meanwhile_ends_and_the_upload_shows_paused()
+    {
+        await using var cluster = await UploadCluster.StartAsync(silos: 2, apis: 2);
+        await RunAsync(cluster, async () =>
+        {
+            var (writing, watching) = (cluster.Apis[0], cluster.Apis[1]);
+            using var client = watching.CreateClient();
+            var file = RandomBytes(2 * Part);
+            var location = await client.CreateAsync(file.Length);
+            await using var patch = await StalledPatch.StartAsync(writing.BaseAddress, location, 0, file.Length, file.AsMemory(0, Part));
+            await Eventually.UntilAsync(() => client.OffsetAsync(location), offset => offset == Part, Patience, "the first part to be stored");
+
+            var host = await cluster.HostOfAsync(IdOf(location));
+            await host.TerminateAsync();
+            await host.Exited.WaitAsync(Patience);
+            await writing.KillAsync();
+
+            // The next activation takes the handed-over lease, finds its writer gone, and lets go of it.
+            var paused = await Eventually.UntilAsync(() => client.StatusAsync(location), status => status.State == "paused", Patience, "the upload to show paused");
+            Assert.Equal(Part, paused.BytesReceived);
+            using var rest = await client.PatchAsync(location, Part, file[Part..]);
+            Assert.Equal(HttpStatusCode.NoContent, rest.StatusCode);
+            Assert.Equal(Sha256(file), (await client.StatusAsync(location)).Sha256);
         });
     }
 

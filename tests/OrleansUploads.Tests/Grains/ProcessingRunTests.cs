@@ -20,7 +20,7 @@ public sealed class ProcessingRunTests(GrainClusterFixture fixture) : IDisposabl
     {
         var store = new FileUploadStore(_folder, flushToDisk: false);
         var slow = new SlowProcessor();
-        var processing = new UploadProcessing(fixture.Client, store, [slow], Counters.New(), new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<UploadProcessing>.Instance);
+        var processing = new UploadProcessing(fixture.Client, store, [slow], Counters.New(), new UploadDrain(), NullLogger<UploadProcessing>.Instance);
         var grain = await StoredAsync(store);
 
         var run = processing.RunAsync(grain, (await grain.PeekAsync())!, Patience);
@@ -37,7 +37,7 @@ public sealed class ProcessingRunTests(GrainClusterFixture fixture) : IDisposabl
     {
         var store = new FileUploadStore(_folder, flushToDisk: false);
         var slow = new SlowProcessor { Release = new TaskCompletionSource() };
-        var processing = new UploadProcessing(fixture.Client, store, [slow], Counters.New(), new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<UploadProcessing>.Instance);
+        var processing = new UploadProcessing(fixture.Client, store, [slow], Counters.New(), new UploadDrain(), NullLogger<UploadProcessing>.Instance);
         var grain = await StoredAsync(store);
         var status = (await grain.PeekAsync())!;
 

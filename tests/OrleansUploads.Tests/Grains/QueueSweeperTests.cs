@@ -23,7 +23,7 @@ public sealed class QueueSweeperTests(GrainClusterFixture fixture)
         }
 
         var store = new StoreThatFailsOneDelete(ids[1]);
-        using var sweeper = new UploadQueueSweeper(fixture.Client, store, new StoredCompletion(store, new UploadProcessing(fixture.Client, store, [], Counters.New(), new ApplicationLifetime(NullLogger<ApplicationLifetime>.Instance), NullLogger<UploadProcessing>.Instance), Options.Create(new UploadApiOptions())), TimeProvider.System,
+        using var sweeper = new UploadQueueSweeper(fixture.Client, store, new StoredCompletion(store, new UploadProcessing(fixture.Client, store, [], Counters.New(), new UploadDrain(), NullLogger<UploadProcessing>.Instance), Options.Create(new UploadApiOptions())), TimeProvider.System,
             Options.Create(new UploadApiOptions { SweepInterval = TimeSpan.FromMilliseconds(20) }), NullLogger<UploadQueueSweeper>.Instance);
         await sweeper.StartAsync(CancellationToken.None);
         try

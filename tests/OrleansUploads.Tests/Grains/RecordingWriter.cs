@@ -11,6 +11,8 @@ public sealed class RecordingWriter : IUploadWriter
 
     public Func<StopReason, Task>? OnStop { get; set; }
 
+    public Task<bool> IsWriting() => Task.FromResult(true);
+
     public Task OffsetCommitted(long offset) => Task.CompletedTask;
 
     public Task StopWriting(StopReason reason)
