@@ -48,6 +48,49 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
     }
 
     [Fact]
+    public async Task A_file_sent_in_parts_leaves_no_entry_in_the_state_file_once_it_has_ended()
+    {
+        var (path, bytes) = fixture.NewFile(600_000);
+        using var client = fixture.NewClient();
+        var tool = Tool();
+
+        var exit = await tool.RunAsync("send", path, "--parts", "3", "--chunk-size", "64k", "--json");
+        var sent = JsonSerializer.Deserialize<SentFile>(tool.Output.Single(), UploadJson.Options)!;
+
+        Assert.Equal(0, exit);
+        Assert.Equal((UploadState.Completed, ClientServiceFixture.Sha256(bytes)), (sent.Status.State, sent.Status.Sha256));
+        Assert.Null(await new FileResumeStore(_stateFile).FindAsync(FileFingerprint.Of(path, client.Server)));
+    }
+
+    [Fact]
+    public async Task A_file_cancelled_while_it_is_sent_is_reported_as_cancelled_and_the_other_files_still_are_reported()
+    {
+        var (slowPath, _) = fixture.NewFile(1 << 20);
+        var (quickPath, quickBytes) = fixture.NewFile(1_000);
+        using var client = fixture.NewClient();
+        var store = new FileResumeStore(_stateFile);
+        var tool = Tool();
+
+        int exit;
+        await using (var sending = tool.Start("send", slowPath, quickPath, "--chunk-size", "32k", "--limit-rate", "128k", "--json"))
+        {
+            var location = await Eventually.UntilAsync(() => store.FindAsync(FileFingerprint.Of(slowPath, client.Server)).AsTask(), url => url is not null || sending.HasExited, Patience, "the slow file's upload URL");
+            var id = UploadsClient.IdOf(location ?? throw new InvalidOperationException("send ended early:\n" + tool));
+            await client.WatchAsync(id).FirstAsync(s => s.BytesReceived > 0).AsTask().WaitAsync(Patience);
+            await client.CancelAsync(id);
+            await sending.Exited.WaitAsync(Patience);
+            exit = sending.ExitCode;
+        }
+
+        var sent = tool.Output.Select(line => JsonSerializer.Deserialize<SentFile>(line, UploadJson.Options)!).ToDictionary(s => s.File);
+
+        Assert.Equal(ExitCodes.Failed, exit);
+        Assert.Equal(UploadState.Cancelled, sent[slowPath].Status.State);
+        Assert.Equal((UploadState.Completed, ClientServiceFixture.Sha256(quickBytes)), (sent[quickPath].Status.State, sent[quickPath].Status.Sha256));
+        Assert.Null(await store.FindAsync(FileFingerprint.Of(slowPath, client.Server)));
+    }
+
+    [Fact]
     public async Task Json_output_is_one_parsable_object_per_line()
     {
         var files = new[] { fixture.NewFile(70_000), fixture.NewFile(1_000) };
