@@ -148,4 +148,16 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
         Assert.Equal(ExitCodes.Unreachable, unreachable);
         Assert.All(usage, exit => Assert.Equal(ExitCodes.Usage, exit));
     }
+
+    [Fact]
+    public async Task A_server_without_a_scheme_is_a_usage_error_and_a_file_in_a_missing_folder_is_not_found()
+    {
+        var schemeless = new UploadsTool();
+        var usage = await schemeless.RunAsync("ls", "--server", $"localhost:{FreePort.Next()}", "--json");
+        var missingFolder = await Tool().RunAsync("send", Path.Combine(fixture.Scratch, Guid.NewGuid().ToString("N"), "report.bin"));
+
+        Assert.Equal(ExitCodes.Usage, usage);
+        Assert.Contains("http", JsonSerializer.Deserialize<ToolError>(schemeless.Errors.Single(), UploadJson.Options)!.Error);
+        Assert.Equal(ExitCodes.NotFound, missingFolder);
+    }
 }
