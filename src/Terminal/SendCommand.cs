@@ -66,13 +66,9 @@ public static class SendCommand
         {
             JsonLines.Write(context.Output, new SentFile(file, upload.Resumed, upload.ResumedAt, end));
         }
-        else if (end.State == UploadState.Completed)
-        {
-            context.Say($"[green]completed[/] {Markup.Escape(file)} {end.Id} {ByteSize.Format(end.BytesReceived)} sha256 {end.Sha256}");
-        }
         else
         {
-            context.Say($"[red]{end.State.ToString().ToLowerInvariant()}[/] {Markup.Escape(file)} {end.Id}{(end.Error is null ? "" : ": " + Markup.Escape(end.Error))}");
+            context.Say(UploadOutcome.Line(file, end));
         }
     }
 }

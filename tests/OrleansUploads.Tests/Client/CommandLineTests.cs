@@ -160,4 +160,18 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
         Assert.Contains("http", JsonSerializer.Deserialize<ToolError>(schemeless.Errors.Single(), UploadJson.Options)!.Error);
         Assert.Equal(ExitCodes.NotFound, missingFolder);
     }
+
+    [Fact]
+    public async Task Watch_without_a_terminal_still_says_how_the_upload_ended()
+    {
+        var (path, bytes) = fixture.NewFile(2_000);
+        using var client = fixture.NewClient();
+        var status = await client.UploadFileAsync(path).WaitAsync(Patience);
+        var tool = Tool();
+
+        var exit = await tool.RunAsync("watch", status.Id);
+
+        Assert.Equal(0, exit);
+        Assert.Contains(tool.Output, line => line.Contains("completed") && line.Contains(status.Id) && line.Contains(ClientServiceFixture.Sha256(bytes)));
+    }
 }
