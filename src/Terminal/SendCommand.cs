@@ -43,13 +43,17 @@ public static class SendCommand
                     : $"{Markup.Escape(file)} [grey]->[/] {upload.Id}");
             }
 
+            // A script reads each file's line as that file ends; the bars' summary waits until they stop drawing.
             var ends = context.Json
-                ? await Task.WhenAll(uploads.Select(u => FileSend.RunAsync(context.Client, u.Upload, _ => { }, cancellationToken)))
+                ? await Task.WhenAll(uploads.Select(async u => Report(context, u.File, u.Upload, await FileSend.RunAsync(context.Client, u.Upload, _ => { }, cancellationToken))))
                 : await SendProgress.RunAsync(context.Console, board =>
                     Task.WhenAll(uploads.Select(u => FileSend.RunAsync(context.Client, u.Upload, board.Add(Path.GetFileName(u.File)), cancellationToken))));
-            foreach (var ((file, upload), end) in uploads.Zip(ends))
+            if (!context.Json)
             {
-                Report(context, file, upload, end);
+                foreach (var ((file, upload), end) in uploads.Zip(ends))
+                {
+                    Report(context, file, upload, end);
+                }
             }
 
             return ends.All(end => end.State == UploadState.Completed) ? ExitCodes.Ok : ExitCodes.Failed;
@@ -60,7 +64,7 @@ public static class SendCommand
         }
     }
 
-    private static void Report(ToolContext context, string file, TusUpload upload, UploadStatus end)
+    private static UploadStatus Report(ToolContext context, string file, TusUpload upload, UploadStatus end)
     {
         if (context.Json)
         {
@@ -70,5 +74,7 @@ public static class SendCommand
         {
             context.Say(UploadOutcome.Line(file, end));
         }
+
+        return end;
     }
 }

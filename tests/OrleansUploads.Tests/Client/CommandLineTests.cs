@@ -28,7 +28,7 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
         {
             var location = await Eventually.UntilAsync(() => store.FindAsync(fingerprint).AsTask(), url => url is not null || sending.HasExited, Patience, "the upload URL in the state file");
             id = UploadsClient.IdOf(location ?? throw new InvalidOperationException("send ended early:\n" + first));
-            await Eventually.UntilAsync(() => client.GetStatusAsync(id), s => s.BytesReceived > 0, Patience, "the first stored bytes");
+            await client.WatchAsync(id).FirstAsync(s => s.BytesReceived > 0).AsTask().WaitAsync(Patience);
             await sending.KillAsync();
         }
 
@@ -173,5 +173,26 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
 
         Assert.Equal(0, exit);
         Assert.Contains(tool.Output, line => line.Contains("completed") && line.Contains(status.Id) && line.Contains(ClientServiceFixture.Sha256(bytes)));
+    }
+
+    [Fact]
+    public async Task Send_json_writes_each_files_line_when_that_file_ends()
+    {
+        var (slowPath, _) = fixture.NewFile(1 << 20);
+        var (quickPath, _) = fixture.NewFile(1_000);
+        using var client = fixture.NewClient();
+        var store = new FileResumeStore(_stateFile);
+        var tool = Tool();
+
+        await using var sending = tool.Start("send", slowPath, quickPath, "--chunk-size", "32k", "--limit-rate", "128k", "--json");
+        var slow = await Eventually.UntilAsync(() => store.FindAsync(FileFingerprint.Of(slowPath, client.Server)).AsTask(), url => url is not null || sending.HasExited, Patience, "the slow file's upload URL");
+        await tool.FirstOutput.WaitAsync(Patience);
+        var lines = tool.Output.ToArray();
+        var slowAtFirstLine = await client.GetStatusAsync(UploadsClient.IdOf(slow ?? throw new InvalidOperationException("send ended early:\n" + tool)));
+        await sending.Exited.WaitAsync(Patience);
+
+        Assert.Equal(quickPath, JsonSerializer.Deserialize<SentFile>(Assert.Single(lines), UploadJson.Options)!.File);
+        Assert.False(slowAtFirstLine.State.IsTerminal(), "the quick file's line came before the slow file ended");
+        Assert.Equal(0, sending.ExitCode);
     }
 }
