@@ -195,4 +195,25 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
         Assert.False(slowAtFirstLine.State.IsTerminal(), "the quick file's line came before the slow file ended");
         Assert.Equal(0, sending.ExitCode);
     }
+
+    [Fact]
+    public async Task Ctrl_C_stops_a_send_with_exit_code_130_and_keeps_its_upload_to_resume()
+    {
+        var (path, _) = fixture.NewFile(1 << 20);
+        using var client = fixture.NewClient();
+        var store = new FileResumeStore(_stateFile);
+        var tool = Tool();
+
+        await using var sending = tool.Start("send", path, "--chunk-size", "32k", "--limit-rate", "128k", "--json");
+        var location = await Eventually.UntilAsync(() => store.FindAsync(FileFingerprint.Of(path, client.Server)).AsTask(), url => url is not null || sending.HasExited, Patience, "the upload URL in the state file");
+        var id = UploadsClient.IdOf(location ?? throw new InvalidOperationException("send ended early:\n" + tool));
+        await client.WatchAsync(id).FirstAsync(s => s.BytesReceived > 0).AsTask().WaitAsync(Patience);
+        await sending.SignalAsync("INT");
+        await sending.Exited.WaitAsync(Patience);
+
+        Assert.Equal(ExitCodes.Interrupted, sending.ExitCode);
+        Assert.Equal(ExitCodes.Interrupted, JsonSerializer.Deserialize<ToolError>(tool.Errors.Single(), UploadJson.Options)!.ExitCode);
+        Assert.Equal(location, await store.FindAsync(FileFingerprint.Of(path, client.Server)));
+        Assert.False((await client.GetStatusAsync(id)).State.IsTerminal());
+    }
 }
