@@ -15,7 +15,9 @@ internal sealed class PartSender(TusEndpoint tus, UploadsClientOptions client, U
     public async Task SendAsync(TusPart part, CancellationToken cancellationToken)
     {
         var backoff = new RetryBackoff(client);
-        var buffer = new byte[(int)Math.Min(client.ChunkSize, Math.Max(part.Length, 1))];
+        // The rate is held between chunks: a chunk larger than a second's worth would leave at full speed.
+        var chunkSize = Math.Min(client.ChunkSize, Math.Max(upload.MaxBytesPerSecond ?? long.MaxValue, 1));
+        var buffer = new byte[(int)Math.Min(chunkSize, Math.Max(part.Length, 1))];
         var offset = part.Offset;
         var pace = Stopwatch.StartNew();
         var sent = 0L;

@@ -118,6 +118,19 @@ public sealed class UploadsClientTests(ClientServiceFixture fixture)
     }
 
     [Fact]
+    public async Task A_rate_limit_below_the_chunk_size_sends_chunks_of_at_most_one_seconds_worth()
+    {
+        var (path, bytes) = fixture.NewFile(300_000);
+        var recorder = new RecordingHandler();
+        using var client = fixture.NewClient(chunkSize: 4 << 20, handler: recorder);
+
+        var status = await client.UploadFileAsync(path, new UploadOptions { MaxBytesPerSecond = 200_000 }).WaitAsync(Patience);
+
+        Assert.Equal((UploadState.Completed, ClientServiceFixture.Sha256(bytes)), (status.State, status.Sha256));
+        Assert.Equal(2, recorder.Requests.Count(r => r.Method == HttpMethod.Patch));
+    }
+
+    [Fact]
     public async Task An_interrupted_upload_resumes_from_the_servers_offset_under_the_same_id()
     {
         var (path, bytes) = fixture.NewFile(1 << 20);
