@@ -97,7 +97,8 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
         var tool = Tool();
 
         var sendExit = await tool.RunAsync(["send", .. files.Select(f => f.Path), "--json"]);
-        var sent = tool.Output.Select(line => JsonSerializer.Deserialize<SentFile>(line, UploadJson.Options)!).ToArray();
+        // Each line comes as its file ends, so in whatever order they end.
+        var sent = tool.Output.Select(line => JsonSerializer.Deserialize<SentFile>(line, UploadJson.Options)!).OrderBy(s => Array.FindIndex(files, f => f.Path == s.File)).ToArray();
         var copy = fixture.NewPath(".copy");
         var getTool = Tool();
         var getExit = await getTool.RunAsync("get", sent[0].Status.Id, "-o", copy, "--json");
