@@ -6,10 +6,12 @@ namespace OrleansUploads.Client;
 /// Fingerprints and upload URLs in one small JSON file. Each change is written to a temporary file and
 /// renamed over the old one, so a process killed mid-write leaves the previous version, never half a file.
 /// </summary>
+/// <remarks>
+/// Several <c>uploads send</c> may run at once on one state file. Each change reads, changes and writes the
+/// whole file while holding <see cref="StateFileLock"/>, or one process's entry would be lost to another's write.
+/// </remarks>
 public sealed class FileResumeStore(string path) : IResumeStore
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
-
     public string Path { get; } = path;
 
     public async ValueTask<Uri?> FindAsync(string fingerprint, CancellationToken cancellationToken = default) =>
@@ -23,19 +25,14 @@ public sealed class FileResumeStore(string path) : IResumeStore
 
     private async ValueTask ChangeAsync(Action<Dictionary<string, string>> change, CancellationToken cancellationToken)
     {
-        await _gate.WaitAsync(cancellationToken);
-        try
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+        using (await StateFileLock.TakeAsync(Path + ".lock", cancellationToken))
         {
             var entries = await ReadAsync(cancellationToken);
             change(entries);
-            Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
             var temporary = $"{Path}.{Environment.ProcessId}.tmp";
             await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(entries), cancellationToken);
             File.Move(temporary, Path, overwrite: true);
-        }
-        finally
-        {
-            _gate.Release();
         }
     }
 

@@ -7,14 +7,17 @@ namespace OrleansUploads.Client;
 /// <summary>
 /// Sends one part chunk by chunk from the service's offset. A failed chunk (network error, 5xx, a slow
 /// body cut, a checksum mismatch, an offset the service disagrees with) is retried with backoff from
-/// the offset a fresh HEAD reports, since a lost answer may hide bytes the service did store.
+/// the offset a fresh HEAD reports, since a lost answer may hide bytes the service did store. Only
+/// attempts in a row after which the upload has not grown count towards giving up.
 /// </summary>
 internal sealed class PartSender(TusEndpoint tus, UploadsClientOptions client, UploadOptions upload, string? checksumAlgorithm, SafeFileHandle file)
 {
     public async Task SendAsync(TusPart part, CancellationToken cancellationToken)
     {
         var backoff = new RetryBackoff(client);
-        var buffer = new byte[(int)Math.Min(client.ChunkSize, Math.Max(part.Length, 1))];
+        // The rate is held between chunks: a chunk larger than a second's worth would leave at full speed.
+        var chunkSize = Math.Min(client.ChunkSize, Math.Max(upload.MaxBytesPerSecond ?? long.MaxValue, 1));
+        var buffer = new byte[(int)Math.Min(chunkSize, Math.Max(part.Length, 1))];
         var offset = part.Offset;
         var pace = Stopwatch.StartNew();
         var sent = 0L;
@@ -34,7 +37,16 @@ internal sealed class PartSender(TusEndpoint tus, UploadsClientOptions client, U
             }
 
             await backoff.WaitAsync(() => answer.Failure!, answer.RetryAfter, cancellationToken);
-            offset = await TryHeadAsync(part.Location, cancellationToken) ?? offset;
+            if (await TryHeadAsync(part.Location, cancellationToken) is { } reported)
+            {
+                // Grown under a failed PATCH (a lost answer, or another sender of the same file): that is progress too.
+                if (reported > offset)
+                {
+                    backoff.Reset();
+                }
+
+                offset = reported;
+            }
         }
     }
 

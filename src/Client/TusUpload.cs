@@ -47,12 +47,21 @@ public sealed class TusUpload : IDisposable
     {
         await Task.WhenAll(_parts.Select(part => _sender.SendAsync(part, cancellationToken)));
         var status = await _client.GetStatusAsync(Id, cancellationToken);
-        if (_fingerprint is not null && _options.ResumeStore is { } store && status.State.IsTerminal())
+        await ForgetIfEndedAsync(status, cancellationToken);
+        return status;
+    }
+
+    /// <summary>
+    /// Drops the file's entry from the <see cref="UploadOptions.ResumeStore"/> once <paramref name="status"/>
+    /// is terminal, so a later send of the file starts a new upload. The status after the last byte is often
+    /// not terminal yet (parts being joined, processing): a watcher that sees the end calls this too.
+    /// </summary>
+    public async ValueTask ForgetIfEndedAsync(UploadStatus status, CancellationToken cancellationToken = default)
+    {
+        if (_fingerprint is not null && _options.ResumeStore is { } store && status.Id == Id && status.State.IsTerminal())
         {
             await store.ForgetAsync(_fingerprint, cancellationToken);
         }
-
-        return status;
     }
 
     public void Dispose() => _file.Dispose();

@@ -41,14 +41,15 @@ public sealed partial class UploadsClient
             {
                 statuses.Writer.TryWrite(await connection.InvokeAsync<UploadStatus>("Watch", id, cancellationToken));
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (e is not OperationCanceledException && (e is HubException || connection.State == HubConnectionState.Connected))
             {
-                statuses.Writer.TryComplete(e);
+                // Otherwise the connection dropped again before the answer: its next reconnect watches again.
+                statuses.Writer.TryComplete(HubFailure(e));
             }
         };
         connection.Closed += error =>
         {
-            statuses.Writer.TryComplete(error ?? new UploadsException(UploadsError.Unreachable, "The hub connection closed."));
+            statuses.Writer.TryComplete(error is null ? new UploadsException(UploadsError.Unreachable, "The hub connection closed.") : HubFailure(error));
             return Task.CompletedTask;
         };
 
@@ -77,20 +78,22 @@ public sealed partial class UploadsClient
             await connection.StartAsync(cancellationToken);
             return await connection.InvokeAsync<UploadStatus>("Watch", id, cancellationToken);
         }
-        catch (HttpRequestException e) when (e.StatusCode is System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden)
+        catch (Exception e) when (e is HttpRequestException or HubException)
         {
-            throw new UploadsException(UploadsError.Unauthorized, "The hub refused the connection: " + e.Message, e.StatusCode, e);
-        }
-        catch (HttpRequestException e)
-        {
-            throw UploadsException.Unreachable(Server, e);
-        }
-        catch (HubException e)
-        {
-            // The hub says the same for an unknown id and another owner's upload.
-            throw new UploadsException(UploadsError.NotFound, e.Message, System.Net.HttpStatusCode.NotFound, e);
+            throw HubFailure(e);
         }
     }
+
+    /// <summary>What went wrong with the hub, in the terms of every other operation, whether at the start or after a reconnect.</summary>
+    private Exception HubFailure(Exception e) => e switch
+    {
+        HttpRequestException { StatusCode: System.Net.HttpStatusCode.Unauthorized or System.Net.HttpStatusCode.Forbidden } refused =>
+            new UploadsException(UploadsError.Unauthorized, "The hub refused the connection: " + refused.Message, refused.StatusCode, refused),
+        HttpRequestException unreachable => UploadsException.Unreachable(Server, unreachable),
+        // The hub says the same for an unknown id and another owner's upload.
+        HubException hub => new UploadsException(UploadsError.NotFound, hub.Message, System.Net.HttpStatusCode.NotFound, hub),
+        _ => UploadsException.Unreachable(Server, e),
+    };
 
     private HubConnection BuildHubConnection() => new HubConnectionBuilder()
         .WithUrl(new Uri(Server, HubPath), hub =>

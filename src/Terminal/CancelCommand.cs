@@ -23,7 +23,7 @@ public static class CancelCommand
             JsonLines.Write(context.Output, status);
         }
 
-        context.Say($"{status.Id} is {status.State.ToString().ToLowerInvariant()}");
+        context.Say($"{status.Id} is {UploadOutcome.NameOf(status.State)}");
         return ExitCodes.Ok;
     }
 }

@@ -12,18 +12,32 @@ public static class FileSend
     {
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watch = WatchToEndAsync(client, upload.Id, show, watching.Token);
+        UploadStatus end;
         try
         {
             await upload.SendAsync(cancellationToken);
+            end = await watch;
+        }
+        catch (UploadsException)
+        {
+            await StopAsync(watching, watch);
+            // Cancelled, failed or expired under the sender (the service then refuses its PATCH): that is
+            // this file's outcome to report, not an error that hides the other files' outcomes.
+            if (await EndedAsync(client, upload.Id, cancellationToken) is not { } ended)
+            {
+                throw;
+            }
+
+            show(end = ended);
         }
         catch
         {
-            await watching.CancelAsync();
-            await Task.WhenAny(watch);
+            await StopAsync(watching, watch);
             throw;
         }
 
-        return await watch;
+        await upload.ForgetIfEndedAsync(end, cancellationToken);
+        return end;
     }
 
     private static async Task<UploadStatus> WatchToEndAsync(UploadsClient client, string id, Action<UploadStatus> show, CancellationToken cancellationToken)
@@ -36,5 +50,25 @@ public static class FileSend
         }
 
         return last ?? throw new OperationCanceledException(cancellationToken);
+    }
+
+    /// <returns>The upload's status when it has ended, or null when it has not or cannot be read.</returns>
+    private static async Task<UploadStatus?> EndedAsync(UploadsClient client, string id, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var status = await client.GetStatusAsync(id, cancellationToken);
+            return status.State.IsTerminal() ? status : null;
+        }
+        catch (UploadsException)
+        {
+            return null;
+        }
+    }
+
+    private static async Task StopAsync(CancellationTokenSource watching, Task watch)
+    {
+        await watching.CancelAsync();
+        await Task.WhenAny(watch);
     }
 }

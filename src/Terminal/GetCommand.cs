@@ -1,13 +1,12 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using OrleansUploads.Client;
 using Spectre.Console;
 
 namespace OrleansUploads.Terminal;
 
 /// <summary>
-/// <c>uploads get ID [-o FILE]</c>: download a completed upload, continuing a partial file from an
-/// interrupted run, and check the result against the SHA-256 the service recorded.
+/// <c>uploads get ID [-o FILE]</c>: download a completed upload, continuing the partial file of an
+/// interrupted run; the client checks it against the SHA-256 the service recorded before it takes the name.
 /// </summary>
 public static class GetCommand
 {
@@ -26,14 +25,6 @@ public static class GetCommand
         var id = UploadsClient.IdOf(context.Parsed.GetValue(Id)!);
         var path = context.Parsed.GetValue(Output) ?? await DefaultPathAsync(context.Client, id, cancellationToken);
         var saved = await context.Client.DownloadAsync(id, path, cancellationToken: cancellationToken);
-        await using (var content = File.OpenRead(saved.Path))
-        {
-            if (saved.Sha256 is { } expected && Convert.ToHexStringLower(await SHA256.HashDataAsync(content, cancellationToken)) != expected)
-            {
-                throw new UploadsException(UploadsError.Failed, $"{saved.Path} does not match the SHA-256 the service recorded; delete it and get it again.");
-            }
-        }
-
         if (context.Json)
         {
             JsonLines.Write(context.Output, new SavedFile(id, saved.Path, saved.Length, saved.ResumedFrom, saved.Sha256));

@@ -13,7 +13,12 @@ public static class JsonLines
 
     public static void Write<T>(TextWriter output, T value)
     {
-        output.WriteLine(JsonSerializer.Serialize(value, Compact));
-        output.Flush();
+        var line = JsonSerializer.Serialize(value, Compact);
+        // Files sending at once each write their line as they end: one line must never break into another.
+        lock (output)
+        {
+            output.WriteLine(line);
+            output.Flush();
+        }
     }
 }

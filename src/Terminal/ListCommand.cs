@@ -16,7 +16,7 @@ public static class ListCommand
 
     private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
     {
-        var table = new Table().AddColumns("Id", "Name", "State", "Stored", "Size", "%", "Created");
+        var table = new Table().AddColumns(new TableColumn("Id").NoWrap(), new TableColumn("Name"), new TableColumn("State"), new TableColumn("Stored"), new TableColumn("Size"), new TableColumn("%"), new TableColumn("Created"));
         await foreach (var status in context.Client.ListAsync(cancellationToken: cancellationToken))
         {
             if (context.Json)
@@ -26,7 +26,7 @@ public static class ListCommand
             }
 
             table.AddRow(
-                status.Id, Markup.Escape(status.FileName ?? ""), status.State.ToString().ToLowerInvariant(), ByteSize.Format(status.BytesReceived),
+                status.Id, Markup.Escape(status.FileName ?? ""), UploadOutcome.NameOf(status.State), ByteSize.Format(status.BytesReceived),
                 status.TotalBytes is { } total ? ByteSize.Format(total) : "?", status.Percentage?.ToString("0.#") ?? "", status.CreatedAt.ToLocalTime().ToString("g"));
         }
 

@@ -43,13 +43,17 @@ public static class SendCommand
                     : $"{Markup.Escape(file)} [grey]->[/] {upload.Id}");
             }
 
+            // A script reads each file's line as that file ends; the bars' summary waits until they stop drawing.
             var ends = context.Json
-                ? await Task.WhenAll(uploads.Select(u => FileSend.RunAsync(context.Client, u.Upload, _ => { }, cancellationToken)))
+                ? await Task.WhenAll(uploads.Select(async u => Report(context, u.File, u.Upload, await FileSend.RunAsync(context.Client, u.Upload, _ => { }, cancellationToken))))
                 : await SendProgress.RunAsync(context.Console, board =>
                     Task.WhenAll(uploads.Select(u => FileSend.RunAsync(context.Client, u.Upload, board.Add(Path.GetFileName(u.File)), cancellationToken))));
-            foreach (var ((file, upload), end) in uploads.Zip(ends))
+            if (!context.Json)
             {
-                Report(context, file, upload, end);
+                foreach (var ((file, upload), end) in uploads.Zip(ends))
+                {
+                    Report(context, file, upload, end);
+                }
             }
 
             return ends.All(end => end.State == UploadState.Completed) ? ExitCodes.Ok : ExitCodes.Failed;
@@ -60,19 +64,17 @@ public static class SendCommand
         }
     }
 
-    private static void Report(ToolContext context, string file, TusUpload upload, UploadStatus end)
+    private static UploadStatus Report(ToolContext context, string file, TusUpload upload, UploadStatus end)
     {
         if (context.Json)
         {
             JsonLines.Write(context.Output, new SentFile(file, upload.Resumed, upload.ResumedAt, end));
         }
-        else if (end.State == UploadState.Completed)
-        {
-            context.Say($"[green]completed[/] {Markup.Escape(file)} {end.Id} {ByteSize.Format(end.BytesReceived)} sha256 {end.Sha256}");
-        }
         else
         {
-            context.Say($"[red]{end.State.ToString().ToLowerInvariant()}[/] {Markup.Escape(file)} {end.Id}{(end.Error is null ? "" : ": " + Markup.Escape(end.Error))}");
+            context.Say(UploadOutcome.Line(file, end));
         }
+
+        return end;
     }
 }

@@ -19,7 +19,7 @@ public sealed class ServerFiguresColumn : ProgressColumn
     {
         UploadStatus { State: UploadState.Completed } => new Markup("[green]completed[/]"),
         UploadStatus { State: var state, Error: var error } when state.IsTerminal() =>
-            new Markup($"[red]{Name(state)}[/]{(error is null ? "" : " " + Markup.Escape(error))}"),
+            new Markup($"[red]{UploadOutcome.NameOf(state)}[/]{(error is null ? "" : " " + Markup.Escape(error))}"),
         UploadStatus { State: UploadState.Verifying or UploadState.Processing, Stage: var stage } => new Markup($"[yellow]{Markup.Escape(stage ?? "verifying")}[/]"),
         UploadStatus status => Figures(status, status.BytesPerSecond > 0 ? status.BytesPerSecond : task.Speed ?? 0),
         _ => new Markup("[grey]waiting for the service[/]"),
@@ -30,8 +30,6 @@ public sealed class ServerFiguresColumn : ProgressColumn
         var eta = status.EtaSeconds ?? (speed > 0 && status.TotalBytes is { } total ? (total - status.BytesReceived) / speed : null);
         return new Text($"{ByteSize.Format(speed)}/s  ETA {Eta(eta)}");
     }
-
-    private static string Name(UploadState state) => state.ToString().ToLowerInvariant();
 
     private static string Eta(double? seconds) => seconds is { } known && double.IsFinite(known)
         ? TimeSpan.FromSeconds(Math.Ceiling(known)).ToString(known >= 3600 ? @"h\:mm\:ss" : @"m\:ss")

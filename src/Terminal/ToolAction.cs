@@ -25,7 +25,7 @@ public sealed class ToolAction(IAnsiConsole console, TextWriter output, TextWrit
         {
             return Fail(context, e.Message, ExitCodes.Of(e.Error));
         }
-        catch (FileNotFoundException e)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
             return Fail(context, e.Message, ExitCodes.NotFound);
         }

@@ -27,7 +27,7 @@ public sealed class ToolContext(ParseResult parsed, IAnsiConsole console, TextWr
 
     public UploadsClient Client => _client ??= new UploadsClient(new UploadsClientOptions
     {
-        Server = new Uri(Setting(ToolOptions.Server, ToolOptions.ServerVariable) ?? "http://localhost:5000"),
+        Server = ServerAddress(Setting(ToolOptions.Server, ToolOptions.ServerVariable) ?? "http://localhost:5000"),
         AccessToken = Setting(ToolOptions.Token, ToolOptions.TokenVariable) is { } token ? _ => ValueTask.FromResult<string?>(token) : null,
         ChunkSize = ChunkSize,
     });
@@ -42,6 +42,15 @@ public sealed class ToolContext(ParseResult parsed, IAnsiConsole console, TextWr
     }
 
     public void Dispose() => _client?.Dispose();
+
+    /// <summary>
+    /// An address without its scheme, such as <c>localhost:5000</c>, is still a URI (of scheme "localhost"),
+    /// which HTTP would refuse only later, with a stack trace: it is refused here as a usage error.
+    /// </summary>
+    private static Uri ServerAddress(string text) =>
+        Uri.TryCreate(text, UriKind.Absolute, out var server) && server.Scheme is "http" or "https"
+            ? server
+            : throw new UriFormatException($"'{text}' is not an http:// or https:// address.");
 
     private string? Setting(Option<string?> option, string variable) =>
         Parsed.GetValue(option) is { Length: > 0 } given ? given : Environment.GetEnvironmentVariable(variable) is { Length: > 0 } set ? set : null;

@@ -25,7 +25,7 @@ public static class UploadsCommandLine
     {
         output ??= Console.Out;
         errors ??= Console.Error;
-        var parsed = Build(new ToolAction(console ?? AnsiConsole.Console, output, errors)).Parse(args);
+        var parsed = Build(new ToolAction(console ?? TerminalConsole(), output, errors)).Parse(args);
         if (parsed.Errors.Count > 0)
         {
             foreach (var error in parsed.Errors)
@@ -38,5 +38,20 @@ public static class UploadsCommandLine
         }
 
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = errors });
+    }
+
+    /// <summary>
+    /// The process's console. A pipe or a file has no width, and Spectre would wrap at 80 columns there,
+    /// splitting ids and checksums across lines that scripts grep: there each line is as long as it is.
+    /// </summary>
+    private static IAnsiConsole TerminalConsole()
+    {
+        var console = AnsiConsole.Console;
+        if (Console.IsOutputRedirected)
+        {
+            console.Profile.Width = 4096;
+        }
+
+        return console;
     }
 }

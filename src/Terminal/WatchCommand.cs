@@ -40,6 +40,11 @@ public static class WatchCommand
 
                 return seen;
             });
+            if (last is not null)
+            {
+                // The bars draw nothing where standard output is not a terminal: this line is all a log gets.
+                context.Say(UploadOutcome.Line(last.FileName ?? id, last));
+            }
         }
 
         return last is null ? ExitCodes.Failed : ExitCodes.Of(last);

@@ -28,7 +28,7 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
         {
             var location = await Eventually.UntilAsync(() => store.FindAsync(fingerprint).AsTask(), url => url is not null || sending.HasExited, Patience, "the upload URL in the state file");
             id = UploadsClient.IdOf(location ?? throw new InvalidOperationException("send ended early:\n" + first));
-            await Eventually.UntilAsync(() => client.GetStatusAsync(id), s => s.BytesReceived > 0, Patience, "the first stored bytes");
+            await client.WatchAsync(id).FirstAsync(s => s.BytesReceived > 0).AsTask().WaitAsync(Patience);
             await sending.KillAsync();
         }
 
@@ -48,13 +48,57 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
     }
 
     [Fact]
+    public async Task A_file_sent_in_parts_leaves_no_entry_in_the_state_file_once_it_has_ended()
+    {
+        var (path, bytes) = fixture.NewFile(600_000);
+        using var client = fixture.NewClient();
+        var tool = Tool();
+
+        var exit = await tool.RunAsync("send", path, "--parts", "3", "--chunk-size", "64k", "--json");
+        var sent = JsonSerializer.Deserialize<SentFile>(tool.Output.Single(), UploadJson.Options)!;
+
+        Assert.Equal(0, exit);
+        Assert.Equal((UploadState.Completed, ClientServiceFixture.Sha256(bytes)), (sent.Status.State, sent.Status.Sha256));
+        Assert.Null(await new FileResumeStore(_stateFile).FindAsync(FileFingerprint.Of(path, client.Server)));
+    }
+
+    [Fact]
+    public async Task A_file_cancelled_while_it_is_sent_is_reported_as_cancelled_and_the_other_files_still_are_reported()
+    {
+        var (slowPath, _) = fixture.NewFile(1 << 20);
+        var (quickPath, quickBytes) = fixture.NewFile(1_000);
+        using var client = fixture.NewClient();
+        var store = new FileResumeStore(_stateFile);
+        var tool = Tool();
+
+        int exit;
+        await using (var sending = tool.Start("send", slowPath, quickPath, "--chunk-size", "32k", "--limit-rate", "128k", "--json"))
+        {
+            var location = await Eventually.UntilAsync(() => store.FindAsync(FileFingerprint.Of(slowPath, client.Server)).AsTask(), url => url is not null || sending.HasExited, Patience, "the slow file's upload URL");
+            var id = UploadsClient.IdOf(location ?? throw new InvalidOperationException("send ended early:\n" + tool));
+            await client.WatchAsync(id).FirstAsync(s => s.BytesReceived > 0).AsTask().WaitAsync(Patience);
+            await client.CancelAsync(id);
+            await sending.Exited.WaitAsync(Patience);
+            exit = sending.ExitCode;
+        }
+
+        var sent = tool.Output.Select(line => JsonSerializer.Deserialize<SentFile>(line, UploadJson.Options)!).ToDictionary(s => s.File);
+
+        Assert.Equal(ExitCodes.Failed, exit);
+        Assert.Equal(UploadState.Cancelled, sent[slowPath].Status.State);
+        Assert.Equal((UploadState.Completed, ClientServiceFixture.Sha256(quickBytes)), (sent[quickPath].Status.State, sent[quickPath].Status.Sha256));
+        Assert.Null(await store.FindAsync(FileFingerprint.Of(slowPath, client.Server)));
+    }
+
+    [Fact]
     public async Task Json_output_is_one_parsable_object_per_line()
     {
         var files = new[] { fixture.NewFile(70_000), fixture.NewFile(1_000) };
         var tool = Tool();
 
         var sendExit = await tool.RunAsync(["send", .. files.Select(f => f.Path), "--json"]);
-        var sent = tool.Output.Select(line => JsonSerializer.Deserialize<SentFile>(line, UploadJson.Options)!).ToArray();
+        // Each line comes as its file ends, so in whatever order they end.
+        var sent = tool.Output.Select(line => JsonSerializer.Deserialize<SentFile>(line, UploadJson.Options)!).OrderBy(s => Array.FindIndex(files, f => f.Path == s.File)).ToArray();
         var copy = fixture.NewPath(".copy");
         var getTool = Tool();
         var getExit = await getTool.RunAsync("get", sent[0].Status.Id, "-o", copy, "--json");
@@ -104,5 +148,73 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
         Assert.Equal((ExitCodes.NotFound, ExitCodes.NotFound), (notFound, error.ExitCode));
         Assert.Equal(ExitCodes.Unreachable, unreachable);
         Assert.All(usage, exit => Assert.Equal(ExitCodes.Usage, exit));
+    }
+
+    [Fact]
+    public async Task A_server_without_a_scheme_is_a_usage_error_and_a_file_in_a_missing_folder_is_not_found()
+    {
+        var schemeless = new UploadsTool();
+        var usage = await schemeless.RunAsync("ls", "--server", $"localhost:{FreePort.Next()}", "--json");
+        var missingFolder = await Tool().RunAsync("send", Path.Combine(fixture.Scratch, Guid.NewGuid().ToString("N"), "report.bin"));
+
+        Assert.Equal(ExitCodes.Usage, usage);
+        Assert.Contains("http", JsonSerializer.Deserialize<ToolError>(schemeless.Errors.Single(), UploadJson.Options)!.Error);
+        Assert.Equal(ExitCodes.NotFound, missingFolder);
+    }
+
+    [Fact]
+    public async Task Watch_without_a_terminal_still_says_how_the_upload_ended()
+    {
+        var (path, bytes) = fixture.NewFile(2_000);
+        using var client = fixture.NewClient();
+        var status = await client.UploadFileAsync(path).WaitAsync(Patience);
+        var tool = Tool();
+
+        var exit = await tool.RunAsync("watch", status.Id);
+
+        Assert.Equal(0, exit);
+        Assert.Contains(tool.Output, line => line.Contains("completed") && line.Contains(status.Id) && line.Contains(ClientServiceFixture.Sha256(bytes)));
+    }
+
+    [Fact]
+    public async Task Send_json_writes_each_files_line_when_that_file_ends()
+    {
+        var (slowPath, _) = fixture.NewFile(1 << 20);
+        var (quickPath, _) = fixture.NewFile(1_000);
+        using var client = fixture.NewClient();
+        var store = new FileResumeStore(_stateFile);
+        var tool = Tool();
+
+        await using var sending = tool.Start("send", slowPath, quickPath, "--chunk-size", "32k", "--limit-rate", "128k", "--json");
+        var slow = await Eventually.UntilAsync(() => store.FindAsync(FileFingerprint.Of(slowPath, client.Server)).AsTask(), url => url is not null || sending.HasExited, Patience, "the slow file's upload URL");
+        await tool.FirstOutput.WaitAsync(Patience);
+        var lines = tool.Output.ToArray();
+        var slowAtFirstLine = await client.GetStatusAsync(UploadsClient.IdOf(slow ?? throw new InvalidOperationException("send ended early:\n" + tool)));
+        await sending.Exited.WaitAsync(Patience);
+
+        Assert.Equal(quickPath, JsonSerializer.Deserialize<SentFile>(Assert.Single(lines), UploadJson.Options)!.File);
+        Assert.False(slowAtFirstLine.State.IsTerminal(), "the quick file's line came before the slow file ended");
+        Assert.Equal(0, sending.ExitCode);
+    }
+
+    [Fact]
+    public async Task Ctrl_C_stops_a_send_with_exit_code_130_and_keeps_its_upload_to_resume()
+    {
+        var (path, _) = fixture.NewFile(1 << 20);
+        using var client = fixture.NewClient();
+        var store = new FileResumeStore(_stateFile);
+        var tool = Tool();
+
+        await using var sending = tool.Start("send", path, "--chunk-size", "32k", "--limit-rate", "128k", "--json");
+        var location = await Eventually.UntilAsync(() => store.FindAsync(FileFingerprint.Of(path, client.Server)).AsTask(), url => url is not null || sending.HasExited, Patience, "the upload URL in the state file");
+        var id = UploadsClient.IdOf(location ?? throw new InvalidOperationException("send ended early:\n" + tool));
+        await client.WatchAsync(id).FirstAsync(s => s.BytesReceived > 0).AsTask().WaitAsync(Patience);
+        await sending.SignalAsync("INT");
+        await sending.Exited.WaitAsync(Patience);
+
+        Assert.Equal(ExitCodes.Interrupted, sending.ExitCode);
+        Assert.Equal(ExitCodes.Interrupted, JsonSerializer.Deserialize<ToolError>(tool.Errors.Single(), UploadJson.Options)!.ExitCode);
+        Assert.Equal(location, await store.FindAsync(FileFingerprint.Of(path, client.Server)));
+        Assert.False((await client.GetStatusAsync(id)).State.IsTerminal());
     }
 }

@@ -52,11 +52,49 @@ public sealed class StatusListCancelDownloadTests(ClientServiceFixture fixture)
         using var client = fixture.NewClient();
         var status = await client.UploadFileAsync(path).WaitAsync(Patience);
         var copy = fixture.NewPath(".copy");
-        await File.WriteAllBytesAsync(copy, bytes[..123_456]);
+        // What an interrupted download leaves: the bytes so far, beside the file it will become.
+        await File.WriteAllBytesAsync(DownloadTarget.PartialOf(copy), bytes[..123_456]);
 
         var saved = await client.DownloadAsync(status.Id, copy);
 
         Assert.Equal((123_456L, (long)bytes.Length), (saved.ResumedFrom, saved.Length));
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(copy));
+        Assert.False(File.Exists(DownloadTarget.PartialOf(copy)));
+    }
+
+    [Fact]
+    public async Task A_download_replaces_an_unrelated_file_at_its_path_instead_of_appending_to_it()
+    {
+        var (path, bytes) = fixture.NewFile(300_000);
+        using var client = fixture.NewClient();
+        var status = await client.UploadFileAsync(path).WaitAsync(Patience);
+        var copy = fixture.NewPath(".txt");
+        await File.WriteAllTextAsync(copy, "someone's notes, shorter than the upload");
+
+        var saved = await client.DownloadAsync(status.Id, copy);
+
+        Assert.Equal((0L, (long)bytes.Length), (saved.ResumedFrom, saved.Length));
+        Assert.Equal(bytes, await File.ReadAllBytesAsync(copy));
+    }
+
+    [Fact]
+    public async Task A_partial_download_that_does_not_match_the_recorded_sha256_is_refused_and_dropped()
+    {
+        var (path, bytes) = fixture.NewFile(200_000);
+        using var client = fixture.NewClient();
+        var status = await client.UploadFileAsync(path).WaitAsync(Patience);
+        var copy = fixture.NewPath(".copy");
+        var damaged = bytes[..50_000];
+        damaged[10] ^= 0xFF;
+        await File.WriteAllBytesAsync(DownloadTarget.PartialOf(copy), damaged);
+
+        var refused = await Assert.ThrowsAsync<UploadsException>(() => client.DownloadAsync(status.Id, copy));
+        var leftAfterRefusal = (File.Exists(copy), File.Exists(DownloadTarget.PartialOf(copy)));
+        var again = await client.DownloadAsync(status.Id, copy);
+
+        Assert.Equal(UploadsError.Failed, refused.Error);
+        Assert.Equal((false, false), leftAfterRefusal);
+        Assert.Equal(0, again.ResumedFrom);
         Assert.Equal(bytes, await File.ReadAllBytesAsync(copy));
     }
 

@@ -74,6 +74,63 @@ public sealed class UploadsClientTests(ClientServiceFixture fixture)
     }
 
     [Fact]
+    public async Task A_sender_that_keeps_losing_races_to_another_sender_of_the_file_goes_on_while_the_upload_grows()
+    {
+        var (path, bytes) = fixture.NewFile(1_000_000);
+        using var rival = new RivalSender();
+        using var client = fixture.NewClient(chunkSize: 100_000, handler: rival);
+
+        // Ten chunks, each stored by the rival first: more failed PATCHes in a row than MaxAttempts, none without progress.
+        var status = await client.UploadFileAsync(path).WaitAsync(Patience);
+
+        Assert.Equal((UploadState.Completed, ClientServiceFixture.Sha256(bytes)), (status.State, status.Sha256));
+        Assert.True(rival.Won >= 10, $"the rival stored {rival.Won} chunks");
+    }
+
+    /// <summary>Another sender of the same file that gets each chunk in first: it stores it, and the client is answered 409.</summary>
+    private sealed class RivalSender() : DelegatingHandler(new SocketsHttpHandler())
+    {
+        private readonly HttpClient _rival = new();
+
+        public int Won { get; private set; }
+
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            if (request.Method != HttpMethod.Patch)
+            {
+                return await base.SendAsync(request, cancellationToken);
+            }
+
+            using var first = new HttpRequestMessage(HttpMethod.Patch, request.RequestUri) { Content = new ByteArrayContent(await request.Content!.ReadAsByteArrayAsync(cancellationToken)) };
+            first.Headers.Add("Tus-Resumable", "1.0.0");
+            first.Headers.Add("Upload-Offset", request.Headers.GetValues("Upload-Offset"));
+            first.Content.Headers.ContentType = new("application/offset+octet-stream");
+            using var stored = await _rival.SendAsync(first, cancellationToken);
+            Won += stored.IsSuccessStatusCode ? 1 : 0;
+            return new HttpResponseMessage(HttpStatusCode.Conflict) { RequestMessage = request };
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            _rival.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
+    [Fact]
+    public async Task A_rate_limit_below_the_chunk_size_sends_chunks_of_at_most_one_seconds_worth()
+    {
+        var (path, bytes) = fixture.NewFile(300_000);
+        var recorder = new RecordingHandler();
+        using var client = fixture.NewClient(chunkSize: 4 << 20, handler: recorder);
+
+        var status = await client.UploadFileAsync(path, new UploadOptions { MaxBytesPerSecond = 200_000 }).WaitAsync(Patience);
+
+        Assert.Equal((UploadState.Completed, ClientServiceFixture.Sha256(bytes)), (status.State, status.Sha256));
+        Assert.Equal(2, recorder.Requests.Count(r => r.Method == HttpMethod.Patch));
+    }
+
+    [Fact]
     public async Task An_interrupted_upload_resumes_from_the_servers_offset_under_the_same_id()
     {
         var (path, bytes) = fixture.NewFile(1 << 20);

@@ -60,4 +60,34 @@ public sealed class WatchTests(ClientServiceFixture fixture)
         Assert.Equal(UploadState.Created, seen[0].State);
         Assert.Equal((UploadState.Completed, ClientServiceFixture.Sha256(bytes)), (seen[^1].State, seen[^1].Sha256));
     }
+
+    [Fact]
+    public async Task A_watch_whose_upload_is_gone_after_a_reconnect_ends_with_not_found()
+    {
+        await using var service = await UploadService.StartAsync();
+        using var client = ClientServiceFixture.ClientOf(service);
+        string id;
+        using (var begun = await client.StartFileUploadAsync(fixture.NewFile(1_000).Path))
+        {
+            id = begun.Id;
+        }
+
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var _ in client.WatchAsync(id))
+            {
+                first.TrySetResult();
+            }
+        });
+        await first.Task.WaitAsync(Patience);
+
+        // A service restarted without its data (another store, a wiped disk) no longer knows the upload.
+        await service.KillAsync();
+        Directory.Delete(service.DataPath, recursive: true);
+        await service.RestartAsync();
+        var gone = await Assert.ThrowsAsync<UploadsException>(() => watching.WaitAsync(Patience));
+
+        Assert.Equal(UploadsError.NotFound, gone.Error);
+    }
 }
