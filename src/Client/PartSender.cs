@@ -26,7 +26,7 @@ internal sealed class PartSender(TusEndpoint tus, UploadsClientOptions client, U
             var size = (int)Math.Min(buffer.Length, part.Length - offset);
             var chunk = buffer.AsMemory(0, size);
             await ReadExactlyAsync(part.Start + offset, chunk, cancellationToken);
-            var answer = await TryPatchAsync(part.Location, offset, chunk, cancellationToken);
+            var answer = await TryPatchAsync(part, offset, chunk, cancellationToken);
             if (answer.Offset is { } committed)
             {
                 sent += committed - offset;
@@ -51,8 +51,9 @@ internal sealed class PartSender(TusEndpoint tus, UploadsClientOptions client, U
     }
 
     /// <returns>The new committed offset, or the failure to retry after.</returns>
-    private async Task<(long? Offset, Exception? Failure, TimeSpan? RetryAfter)> TryPatchAsync(Uri location, long offset, ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
+    private async Task<(long? Offset, Exception? Failure, TimeSpan? RetryAfter)> TryPatchAsync(TusPart part, long offset, ReadOnlyMemory<byte> chunk, CancellationToken cancellationToken)
     {
+        var location = part.Location;
         try
         {
             using var response = await tus.PatchAsync(location, offset, chunk, checksumAlgorithm, cancellationToken);
@@ -62,10 +63,16 @@ internal sealed class PartSender(TusEndpoint tus, UploadsClientOptions client, U
             }
 
             var failure = await UploadsException.FromResponseAsync(response, cancellationToken);
-            // 403 answers a PATCH to a complete upload: a retried last chunk whose first answer was lost. HEAD says where it stands.
-            if (RetryBackoff.IsTransient(response.StatusCode) || response.StatusCode == HttpStatusCode.Forbidden && offset > 0)
+            if (RetryBackoff.IsTransient(response.StatusCode))
             {
                 return (null, failure, RetryBackoff.RetryAfterOf(response));
+            }
+
+            // 403 also answers a PATCH to a complete upload: a retried last chunk whose first answer was lost. Only
+            // a part that HEAD finds whole is that; any other 403 (or 401) is a refusal that no retry changes.
+            if (response.StatusCode == HttpStatusCode.Forbidden && await TryHeadAsync(location, cancellationToken) == part.Length)
+            {
+                return (part.Length, null, null);
             }
 
             throw failure;
