@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace OrleansUploads.Client;
 
 /// <summary>
-/// Fingerprints and upload URLs in one small JSON file. Each change is written to a temporary file and
+/// Fingerprints and their <see cref="ResumeEntry"/> in one small JSON file. Each change is written to a temporary file and
 /// renamed over the old one, so a process killed mid-write leaves the previous version, never half a file.
 /// </summary>
 /// <remarks>
@@ -14,16 +14,16 @@ public sealed class FileResumeStore(string path) : IResumeStore
 {
     public string Path { get; } = path;
 
-    public async ValueTask<Uri?> FindAsync(string fingerprint, CancellationToken cancellationToken = default) =>
-        (await ReadAsync(cancellationToken)).TryGetValue(fingerprint, out var url) ? new Uri(url) : null;
+    public async ValueTask<ResumeEntry?> FindAsync(string fingerprint, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(cancellationToken)).GetValueOrDefault(fingerprint);
 
-    public ValueTask SaveAsync(string fingerprint, Uri upload, CancellationToken cancellationToken = default) =>
-        ChangeAsync(entries => entries[fingerprint] = upload.ToString(), cancellationToken);
+    public ValueTask SaveAsync(string fingerprint, ResumeEntry entry, CancellationToken cancellationToken = default) =>
+        ChangeAsync(entries => entries[fingerprint] = entry, cancellationToken);
 
     public ValueTask ForgetAsync(string fingerprint, CancellationToken cancellationToken = default) =>
         ChangeAsync(entries => entries.Remove(fingerprint), cancellationToken);
 
-    private async ValueTask ChangeAsync(Action<Dictionary<string, string>> change, CancellationToken cancellationToken)
+    private async ValueTask ChangeAsync(Action<Dictionary<string, ResumeEntry>> change, CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
         using (await StateFileLock.TakeAsync(Path + ".lock", cancellationToken))
@@ -36,7 +36,7 @@ public sealed class FileResumeStore(string path) : IResumeStore
         }
     }
 
-    private async Task<Dictionary<string, string>> ReadAsync(CancellationToken cancellationToken)
+    private async Task<Dictionary<string, ResumeEntry>> ReadAsync(CancellationToken cancellationToken)
     {
         if (!File.Exists(Path))
         {
@@ -45,11 +45,11 @@ public sealed class FileResumeStore(string path) : IResumeStore
 
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, string>>(await File.ReadAllTextAsync(Path, cancellationToken)) ?? [];
+            return JsonSerializer.Deserialize<Dictionary<string, ResumeEntry>>(await File.ReadAllTextAsync(Path, cancellationToken)) ?? [];
         }
         catch (JsonException)
         {
-            // A damaged file only costs resumability: start afresh rather than refuse to send.
+            // A damaged file (or one of the earlier form, URLs without SHA-256s) only costs resumability: start afresh rather than refuse to send.
             return [];
         }
     }

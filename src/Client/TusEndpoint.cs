@@ -25,7 +25,11 @@ internal sealed class TusEndpoint(HttpClient http)
     }
 
     /// <summary>Creates an upload (or a part, or the final upload naming <paramref name="finalParts"/>) and returns its URL.</summary>
-    public async Task<Uri> CreateAsync(long? length, string? fileName, string? contentType, bool partial, IReadOnlyList<Uri>? finalParts, CancellationToken cancellationToken)
+    /// <param name="sha256">
+    /// The whole file's SHA-256 (hex): the service compares the stored file with it after the last byte and fails the
+    /// upload when they differ, so an upload resumed with other content of the same length never completes.
+    /// </param>
+    public async Task<Uri> CreateAsync(long? length, string? fileName, string? contentType, string? sha256, bool partial, IReadOnlyList<Uri>? finalParts, CancellationToken cancellationToken)
     {
         using var request = Request(HttpMethod.Post, UploadsPath);
         if (length is { } declared)
@@ -33,7 +37,7 @@ internal sealed class TusEndpoint(HttpClient http)
             request.Headers.Add("Upload-Length", declared.ToString());
         }
 
-        if (Metadata(fileName, contentType) is { Length: > 0 } metadata)
+        if (Metadata(fileName, contentType, sha256) is { Length: > 0 } metadata)
         {
             request.Headers.Add("Upload-Metadata", metadata);
         }
@@ -108,8 +112,8 @@ internal sealed class TusEndpoint(HttpClient http)
         return request;
     }
 
-    private static string Metadata(string? fileName, string? contentType) => string.Join(',',
-        new[] { ("filename", fileName), ("filetype", contentType) }
+    private static string Metadata(string? fileName, string? contentType, string? sha256) => string.Join(',',
+        new[] { ("filename", fileName), ("filetype", contentType), ("sha256", sha256) }
             .Where(pair => pair.Item2 is { Length: > 0 })
             .Select(pair => $"{pair.Item1} {Convert.ToBase64String(Encoding.UTF8.GetBytes(pair.Item2!))}"));
 }

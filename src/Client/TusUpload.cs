@@ -12,12 +12,12 @@ public sealed class TusUpload : IDisposable
     private readonly SafeFileHandle _file;
     private readonly IReadOnlyList<TusPart> _parts;
     private readonly PartSender _sender;
-    private readonly string? _fingerprint;
+    private readonly UploadSource _source;
     private readonly UploadOptions _options;
 
-    internal TusUpload(UploadsClient client, SafeFileHandle file, Uri location, IReadOnlyList<TusPart> parts, PartSender sender, string? fingerprint, UploadOptions options, bool resumed)
+    internal TusUpload(UploadsClient client, SafeFileHandle file, Uri location, IReadOnlyList<TusPart> parts, PartSender sender, UploadSource source, UploadOptions options, bool resumed)
     {
-        (_client, _file, _parts, _sender, _fingerprint, _options) = (client, file, parts, sender, fingerprint, options);
+        (_client, _file, _parts, _sender, _source, _options) = (client, file, parts, sender, source, options);
         Location = location;
         Resumed = resumed;
         ResumedAt = parts.Sum(p => p.Offset);
@@ -36,6 +36,9 @@ public sealed class TusUpload : IDisposable
     /// <summary>How many bytes the service already had when this run began.</summary>
     public long ResumedAt { get; }
 
+    /// <summary>The local file's SHA-256 (hex), declared to the service when the upload was created.</summary>
+    public string Sha256 => _source.Sha256;
+
     /// <summary>Whether the file is sent as several partial uploads joined by tus concatenation.</summary>
     public bool Parallel => _parts.Count > 1 || _parts[0].Location != Location;
 
@@ -43,12 +46,34 @@ public sealed class TusUpload : IDisposable
     /// Sends every byte the service does not have, all parts at once, and returns the upload's status after
     /// the last one (which may still be processing: <see cref="UploadsClient.WatchAsync"/> tells when it ends).
     /// </summary>
+    /// <exception cref="UploadsException">The service holds other content than the file (<see cref="EnsureHoldsTheFileAsync"/>).</exception>
     public async Task<UploadStatus> SendAsync(CancellationToken cancellationToken = default)
     {
         await Task.WhenAll(_parts.Select(part => _sender.SendAsync(part, cancellationToken)));
         var status = await _client.GetStatusAsync(Id, cancellationToken);
+        await EnsureHoldsTheFileAsync(status, cancellationToken);
         await ForgetIfEndedAsync(status, cancellationToken);
         return status;
+    }
+
+    /// <summary>
+    /// Throws when <paramref name="status"/> has every byte but its SHA-256 is not the local file's: the upload was
+    /// begun with other content of the same length (an upload URL or a stale state-file entry of another file, or
+    /// this file before it changed), so finishing it did not make it this file. The service fails such an upload
+    /// itself when it was created with the file's declared SHA-256; this check also covers uploads created without
+    /// one. The file's resume entry is dropped, so the next send starts a new upload.
+    /// </summary>
+    public async ValueTask EnsureHoldsTheFileAsync(UploadStatus status, CancellationToken cancellationToken = default)
+    {
+        if (status.Id != Id || status.Sha256 is not { } stored || string.Equals(stored, Sha256, StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+
+        await ForgetAsync(cancellationToken);
+        throw new UploadsException(UploadsError.Failed,
+            $"The upload {Id} holds content whose SHA-256 is {stored}, not {Sha256} as {_source.Path} had: it was begun with different content. " +
+            "Send the file again as a new upload.");
     }
 
     /// <summary>
@@ -58,11 +83,19 @@ public sealed class TusUpload : IDisposable
     /// </summary>
     public async ValueTask ForgetIfEndedAsync(UploadStatus status, CancellationToken cancellationToken = default)
     {
-        if (_fingerprint is not null && _options.ResumeStore is { } store && status.Id == Id && status.State.IsTerminal())
+        if (status.Id == Id && status.State.IsTerminal())
         {
-            await store.ForgetAsync(_fingerprint, cancellationToken);
+            await ForgetAsync(cancellationToken);
         }
     }
 
     public void Dispose() => _file.Dispose();
+
+    private async ValueTask ForgetAsync(CancellationToken cancellationToken)
+    {
+        if (_source.Fingerprint is { } fingerprint && _options.ResumeStore is { } store)
+        {
+            await store.ForgetAsync(fingerprint, cancellationToken);
+        }
+    }
 }

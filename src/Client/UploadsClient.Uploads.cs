@@ -23,21 +23,25 @@ public sealed partial class UploadsClient
             var length = RandomAccess.GetLength(file);
             var discovery = await _tus.DiscoverAsync(cancellationToken);
             var fingerprint = options.ResumeStore is null ? null : FileFingerprint.Of(path, Server);
-            var earlier = options.ResumeFrom ?? (fingerprint is null ? null : await options.ResumeStore!.FindAsync(fingerprint, cancellationToken));
+            var earlier = options.ResumeFrom is { } url ? new ResumeEntry(url, null)
+                : fingerprint is null ? null : await options.ResumeStore!.FindAsync(fingerprint, cancellationToken);
             var sender = new PartSender(_tus, Options, options, options.Checksum ? discovery.ChecksumAlgorithm : null, file);
-            if (earlier is not null && await FindPartsAsync(new Uri(Server, earlier), length, cancellationToken) is { } found)
+            if (earlier is not null && await FindPartsAsync(new Uri(Server, earlier.Upload), length, cancellationToken) is { } found)
             {
-                return new TusUpload(this, file, new Uri(Server, earlier), found, sender, fingerprint, options, resumed: true);
+                // An upload URL from elsewhere says nothing of its content: only the file itself tells what it must hold.
+                var sha256 = earlier.Sha256 ?? await FileSha256.OfAsync(file, cancellationToken);
+                return new TusUpload(this, file, new Uri(Server, earlier.Upload), found, sender, new(path, sha256, fingerprint), options, resumed: true);
             }
 
+            var declared = await FileSha256.OfAsync(file, cancellationToken);
             var parts = discovery.SupportsParallelParts ? (int)Math.Clamp(options.Parts, 1, Math.Max(length, 1)) : 1;
-            var (location, created) = await CreateAsync(length, options.FileName ?? Path.GetFileName(path), options.ContentType, parts, cancellationToken);
+            var (location, created) = await CreateAsync(length, options.FileName ?? Path.GetFileName(path), options.ContentType, declared, parts, cancellationToken);
             if (fingerprint is not null)
             {
-                await options.ResumeStore!.SaveAsync(fingerprint, location, cancellationToken);
+                await options.ResumeStore!.SaveAsync(fingerprint, new ResumeEntry(location, declared), cancellationToken);
             }
 
-            return new TusUpload(this, file, location, created, sender, fingerprint, options, resumed: false);
+            return new TusUpload(this, file, location, created, sender, new(path, declared, fingerprint), options, resumed: false);
         }
         catch
         {
@@ -47,11 +51,11 @@ public sealed partial class UploadsClient
     }
 
     /// <summary>One upload, or the parts and then the final upload that joins them (created at once, so the file has its id from the start).</summary>
-    private async Task<(Uri Location, TusPart[] Parts)> CreateAsync(long length, string fileName, string? contentType, int count, CancellationToken cancellationToken)
+    private async Task<(Uri Location, TusPart[] Parts)> CreateAsync(long length, string fileName, string? contentType, string sha256, int count, CancellationToken cancellationToken)
     {
         if (count == 1)
         {
-            var single = await _tus.CreateAsync(length, fileName, contentType, partial: false, finalParts: null, cancellationToken);
+            var single = await _tus.CreateAsync(length, fileName, contentType, sha256, partial: false, finalParts: null, cancellationToken);
             return (single, [new TusPart(single, 0, length, 0)]);
         }
 
@@ -61,10 +65,10 @@ public sealed partial class UploadsClient
         {
             var start = i * size;
             var partLength = i == count - 1 ? length - start : size;
-            parts[i] = new TusPart(await _tus.CreateAsync(partLength, null, null, partial: true, finalParts: null, cancellationToken), start, partLength, 0);
+            parts[i] = new TusPart(await _tus.CreateAsync(partLength, null, null, null, partial: true, finalParts: null, cancellationToken), start, partLength, 0);
         }
 
-        var final = await _tus.CreateAsync(null, fileName, contentType, partial: false, [.. parts.Select(p => p.Location)], cancellationToken);
+        var final = await _tus.CreateAsync(null, fileName, contentType, sha256, partial: false, [.. parts.Select(p => p.Location)], cancellationToken);
         return (final, parts);
     }
 

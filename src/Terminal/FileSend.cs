@@ -36,6 +36,8 @@ public static class FileSend
             throw;
         }
 
+        // The service's word on its content, whatever the state: other content than the file is this file's failure, never a success.
+        await upload.EnsureHoldsTheFileAsync(end, cancellationToken);
         await upload.ForgetIfEndedAsync(end, cancellationToken);
         return end;
     }

@@ -27,7 +27,7 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
         await using (var sending = first.Start("send", path, "--chunk-size", "32k", "--limit-rate", "256k"))
         {
             var location = await Eventually.UntilAsync(() => store.FindAsync(fingerprint).AsTask(), url => url is not null || sending.HasExited, Patience, "the upload URL in the state file");
-            id = UploadsClient.IdOf(location ?? throw new InvalidOperationException("send ended early:\n" + first));
+            id = UploadsClient.IdOf(location?.Upload ?? throw new InvalidOperationException("send ended early:\n" + first));
             await client.WatchAsync(id).FirstAsync(s => s.BytesReceived > 0).AsTask().WaitAsync(Patience);
             await sending.KillAsync();
         }
@@ -75,7 +75,7 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
         await using (var sending = tool.Start("send", slowPath, quickPath, "--chunk-size", "32k", "--limit-rate", "128k", "--json"))
         {
             var location = await Eventually.UntilAsync(() => store.FindAsync(FileFingerprint.Of(slowPath, client.Server)).AsTask(), url => url is not null || sending.HasExited, Patience, "the slow file's upload URL");
-            var id = UploadsClient.IdOf(location ?? throw new InvalidOperationException("send ended early:\n" + tool));
+            var id = UploadsClient.IdOf(location?.Upload ?? throw new InvalidOperationException("send ended early:\n" + tool));
             await client.WatchAsync(id).FirstAsync(s => s.BytesReceived > 0).AsTask().WaitAsync(Patience);
             await client.CancelAsync(id);
             await sending.Exited.WaitAsync(Patience);
@@ -189,7 +189,7 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
         var slow = await Eventually.UntilAsync(() => store.FindAsync(FileFingerprint.Of(slowPath, client.Server)).AsTask(), url => url is not null || sending.HasExited, Patience, "the slow file's upload URL");
         await tool.FirstOutput.WaitAsync(Patience);
         var lines = tool.Output.ToArray();
-        var slowAtFirstLine = await client.GetStatusAsync(UploadsClient.IdOf(slow ?? throw new InvalidOperationException("send ended early:\n" + tool)));
+        var slowAtFirstLine = await client.GetStatusAsync(UploadsClient.IdOf(slow?.Upload ?? throw new InvalidOperationException("send ended early:\n" + tool)));
         await sending.Exited.WaitAsync(Patience);
 
         Assert.Equal(quickPath, JsonSerializer.Deserialize<SentFile>(Assert.Single(lines), UploadJson.Options)!.File);
@@ -207,7 +207,7 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
 
         await using var sending = tool.Start("send", path, "--chunk-size", "32k", "--limit-rate", "128k", "--json");
         var location = await Eventually.UntilAsync(() => store.FindAsync(FileFingerprint.Of(path, client.Server)).AsTask(), url => url is not null || sending.HasExited, Patience, "the upload URL in the state file");
-        var id = UploadsClient.IdOf(location ?? throw new InvalidOperationException("send ended early:\n" + tool));
+        var id = UploadsClient.IdOf(location?.Upload ?? throw new InvalidOperationException("send ended early:\n" + tool));
         await client.WatchAsync(id).FirstAsync(s => s.BytesReceived > 0).AsTask().WaitAsync(Patience);
         await sending.SignalAsync("INT");
         await sending.Exited.WaitAsync(Patience);

@@ -12,7 +12,7 @@ public sealed class FileResumeStoreTests(ClientServiceFixture fixture)
         // Two stores on one path are what two `uploads send` processes have: no lock in memory is shared.
         var path = fixture.NewPath();
         var stores = new[] { new FileResumeStore(path), new FileResumeStore(path) };
-        var upload = new Uri("http://127.0.0.1/api/uploads/one");
+        var upload = new ResumeEntry(new Uri("http://127.0.0.1/api/uploads/one"), new string('0', 64));
 
         await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Task.Run(() => stores[i % 2].SaveAsync($"file-{i}", upload).AsTask())));
 
