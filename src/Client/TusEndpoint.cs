@@ -5,9 +5,8 @@ using System.Text;
 namespace OrleansUploads.Client;
 
 /// <summary>The tus requests, header by header: discovery, creation, HEAD and PATCH.</summary>
-internal sealed class TusEndpoint(HttpClient http)
+internal sealed class TusEndpoint(HttpClient http, ServiceAddress address)
 {
-    public const string UploadsPath = "api/uploads";
     private const string OffsetContentType = "application/offset+octet-stream";
 
     private TusDiscovery? _discovery;
@@ -16,7 +15,15 @@ internal sealed class TusEndpoint(HttpClient http)
     {
         if (_discovery is null)
         {
-            using var response = await SendAsync(Request(HttpMethod.Options, UploadsPath), cancellationToken);
+            using var response = await SendAsync(Request(HttpMethod.Options, address.Uploads), cancellationToken);
+            if (response.StatusCode == HttpStatusCode.NotFound)
+            {
+                // Nothing of the service's there: most often an address that names an endpoint rather than the root.
+                throw new UploadsException(UploadsError.Unreachable,
+                    $"No upload service answers at {address.Uploads}. The server address is the service's root (with its path base, if any), " +
+                    "such as http://host:5000 or https://host/files, not one of its endpoints.", response.StatusCode);
+            }
+
             await EnsureSuccessAsync(response, cancellationToken);
             _discovery = TusDiscovery.From(response);
         }
@@ -31,7 +38,7 @@ internal sealed class TusEndpoint(HttpClient http)
     /// </param>
     public async Task<Uri> CreateAsync(long? length, string? fileName, string? contentType, string? sha256, bool partial, IReadOnlyList<Uri>? finalParts, CancellationToken cancellationToken)
     {
-        using var request = Request(HttpMethod.Post, UploadsPath);
+        using var request = Request(HttpMethod.Post, address.Uploads);
         if (length is { } declared)
         {
             request.Headers.Add("Upload-Length", declared.ToString());
@@ -53,7 +60,7 @@ internal sealed class TusEndpoint(HttpClient http)
 
         using var response = await SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, cancellationToken);
-        return new Uri(http.BaseAddress!, response.Headers.Location ?? throw new UploadsException(UploadsError.Failed, "The creation answered without a Location."));
+        return address.Resolve(response.Headers.Location ?? throw new UploadsException(UploadsError.Failed, "The creation answered without a Location."));
     }
 
     /// <returns>The upload's offsets, or null when it is gone (404, 410): a new upload must be started.</returns>
@@ -99,11 +106,9 @@ internal sealed class TusEndpoint(HttpClient http)
         }
         catch (HttpRequestException e)
         {
-            throw UploadsException.Unreachable(http.BaseAddress!, e);
+            throw UploadsException.Unreachable(address.Root, e);
         }
     }
-
-    private static HttpRequestMessage Request(HttpMethod method, string path) => Request(method, new Uri(path, UriKind.Relative));
 
     private static HttpRequestMessage Request(HttpMethod method, Uri uri)
     {

@@ -33,7 +33,7 @@ public sealed partial class UploadsClient
     /// <returns>Where the content continued the partial file from: <paramref name="have"/>, or 0 when it came whole.</returns>
     private async Task<long> FetchAsync(string id, string? sha256, string partial, long have, IProgress<long>? written, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, $"{UploadPath(id)}/content");
+        var request = new HttpRequestMessage(HttpMethod.Get, Address.Content(id));
         if (have > 0)
         {
             request.Headers.Range = new RangeHeaderValue(have, null);

@@ -26,11 +26,11 @@ public sealed partial class UploadsClient
             var earlier = options.ResumeFrom is { } url ? new ResumeEntry(url, null)
                 : fingerprint is null ? null : await options.ResumeStore!.FindAsync(fingerprint, cancellationToken);
             var sender = new PartSender(_tus, Options, options, options.Checksum ? discovery.ChecksumAlgorithm : null, file);
-            if (earlier is not null && await FindPartsAsync(new Uri(Server, earlier.Upload), length, cancellationToken) is { } found)
+            if (earlier is not null && await FindPartsAsync(Address.Resolve(earlier.Upload), length, cancellationToken) is { } found)
             {
                 // An upload URL from elsewhere says nothing of its content: only the file itself tells what it must hold.
                 var sha256 = earlier.Sha256 ?? await FileSha256.OfAsync(file, cancellationToken);
-                return new TusUpload(this, file, new Uri(Server, earlier.Upload), found, sender, new(path, sha256, fingerprint), options, resumed: true);
+                return new TusUpload(this, file, Address.Resolve(earlier.Upload), found, sender, new(path, sha256, fingerprint), options, resumed: true);
             }
 
             var declared = await FileSha256.OfAsync(file, cancellationToken);
@@ -96,7 +96,7 @@ public sealed partial class UploadsClient
         var start = 0L;
         foreach (var url in head.FinalParts)
         {
-            var partUrl = new Uri(Server, url);
+            var partUrl = Address.Resolve(url);
             if (await _tus.HeadAsync(partUrl, cancellationToken) is not { Length: { } partLength } part)
             {
                 return null;

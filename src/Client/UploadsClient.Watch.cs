@@ -8,8 +8,6 @@ namespace OrleansUploads.Client;
 
 public sealed partial class UploadsClient
 {
-    public const string HubPath = "hubs/uploads";
-
     /// <summary>The hub's server-to-client events; each carries the full status.</summary>
     private static readonly string[] HubEvents = ["UploadProgress", "UploadCompleted", "UploadCancelled", "UploadDeleted", "UploadFailed"];
 
@@ -96,7 +94,7 @@ public sealed partial class UploadsClient
     };
 
     private HubConnection BuildHubConnection() => new HubConnectionBuilder()
-        .WithUrl(new Uri(Server, HubPath), hub =>
+        .WithUrl(Address.Hub, hub =>
         {
             if (Options.AccessToken is { } token)
             {

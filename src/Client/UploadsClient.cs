@@ -15,20 +15,20 @@ public sealed partial class UploadsClient : IDisposable
 
     public UploadsClient(UploadsClientOptions options)
     {
-        // A base address without its final slash would drop its last segment from every relative request.
         Options = options;
-        Server = options.Server.AbsoluteUri.EndsWith('/') ? options.Server : new Uri(options.Server.AbsoluteUri + "/");
+        Address = new ServiceAddress(options.Server);
         var handler = options.Handler ?? new SocketsHttpHandler();
-        _http = new HttpClient(options.AccessToken is { } token ? new BearerTokenHandler(token) { InnerHandler = handler } : handler)
-        {
-            BaseAddress = Server,
-        };
-        _tus = new TusEndpoint(_http);
+        _http = new HttpClient(options.AccessToken is { } token ? new BearerTokenHandler(token) { InnerHandler = handler } : handler);
+        _tus = new TusEndpoint(_http, Address);
     }
 
     public UploadsClientOptions Options { get; }
 
-    public Uri Server { get; }
+    /// <summary>Where each endpoint of the service is.</summary>
+    public ServiceAddress Address { get; }
+
+    /// <summary>The service's root, ending with a slash (<see cref="ServiceAddress.Root"/>).</summary>
+    public Uri Server => Address.Root;
 
     /// <summary>The id at the end of an upload URL (or the id itself).</summary>
     public static string IdOf(Uri upload) => upload.IsAbsoluteUri ? upload.Segments[^1].TrimEnd('/') : upload.OriginalString.Split('/')[^1];
@@ -39,14 +39,14 @@ public sealed partial class UploadsClient : IDisposable
 
     public async Task<UploadStatus> GetStatusAsync(string id, CancellationToken cancellationToken = default)
     {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, UploadPath(id)), cancellationToken);
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, Address.Upload(id)), cancellationToken);
         return await ReadStatusAsync(response, cancellationToken);
     }
 
     /// <summary>The caller's unfinished uploads, oldest first, following the service's pages to the end.</summary>
     public async IAsyncEnumerable<UploadStatus> ListAsync(int pageSize = 100, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var next = new Uri($"{TusEndpoint.UploadsPath}?state=active&limit={pageSize}", UriKind.Relative);
+        Uri? next = Address.ActiveUploads(pageSize);
         while (next is not null)
         {
             using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, next), cancellationToken);
@@ -63,7 +63,7 @@ public sealed partial class UploadsClient : IDisposable
     /// <summary>Cancels an upload (stopping its transfer wherever it runs), or deletes a completed one's file; returns its status after.</summary>
     public async Task<UploadStatus> CancelAsync(string id, CancellationToken cancellationToken = default)
     {
-        var request = new HttpRequestMessage(HttpMethod.Delete, UploadPath(id));
+        var request = new HttpRequestMessage(HttpMethod.Delete, Address.Upload(id));
         request.Headers.Add("Tus-Resumable", "1.0.0");
         using (var response = await SendAsync(request, cancellationToken))
         {
@@ -79,8 +79,6 @@ public sealed partial class UploadsClient : IDisposable
 
     public void Dispose() => _http.Dispose();
 
-    private static string UploadPath(string id) => $"{TusEndpoint.UploadsPath}/{Uri.EscapeDataString(IdOf(id))}";
-
     private static async Task<UploadStatus> ReadStatusAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         await TusEndpoint.EnsureSuccessAsync(response, cancellationToken);
@@ -88,11 +86,11 @@ public sealed partial class UploadsClient : IDisposable
             ?? throw new UploadsException(UploadsError.Failed, "The service answered an empty status.");
     }
 
-    private static Uri? NextPage(HttpResponseMessage response)
+    private Uri? NextPage(HttpResponseMessage response)
     {
         // Link: </api/uploads?state=active&limit=100&after=...>; rel="next"
         var link = response.Headers.TryGetValues("Link", out var values) ? values.FirstOrDefault(v => v.Contains("rel=\"next\"")) : null;
-        return link is null ? null : new Uri(response.RequestMessage!.RequestUri!, link[(link.IndexOf('<') + 1)..link.IndexOf('>')]);
+        return link is null ? null : Address.Resolve(link[(link.IndexOf('<') + 1)..link.IndexOf('>')]);
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken, HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead)

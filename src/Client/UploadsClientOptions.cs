@@ -3,7 +3,10 @@ namespace OrleansUploads.Client;
 /// <summary>Where the service is, how to authenticate, and how hard to try.</summary>
 public sealed class UploadsClientOptions
 {
-    /// <summary>The service's base address, e.g. <c>http://localhost:5000</c>.</summary>
+    /// <summary>
+    /// The service's root, with its path base if it has one (<c>http://localhost:5000</c>, <c>https://host/files</c>),
+    /// with or without a trailing slash: <see cref="ServiceAddress"/> puts every endpoint below it.
+    /// </summary>
     public required Uri Server { get; init; }
 
     /// <summary>The bearer token for HTTP and the hub; none when authentication is off.</summary>

@@ -12,7 +12,7 @@ public static class ToolOptions
     public static Option<string?> Server { get; } = new("--server", "-s")
     {
         HelpName = "URL",
-        Description = $"The service's base address [env {ServerVariable}, default http://localhost:5000]",
+        Description = $"The service's root address, with its path base if any, e.g. https://host/files [env {ServerVariable}, default http://localhost:5000]",
         Recursive = true,
     };
 

@@ -163,6 +163,24 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
     }
 
     [Fact]
+    public async Task A_server_address_that_names_an_endpoint_instead_of_the_root_says_so()
+    {
+        var (path, bytes) = fixture.NewFile(10_000);
+        var root = fixture.Service.BaseAddress.AbsoluteUri.TrimEnd('/');
+        var endpoint = new UploadsTool("--state-file", _stateFile);
+        var misplaced = await endpoint.RunAsync("send", path, "--server", root + "/api", "--json");
+        var error = JsonSerializer.Deserialize<ToolError>(endpoint.Errors.Single(), UploadJson.Options)!;
+        var slashless = new UploadsTool("--state-file", _stateFile);
+        var sent = await slashless.RunAsync("send", path, "--server", root, "--json");
+
+        Assert.Equal((ExitCodes.Unreachable, ExitCodes.Unreachable), (misplaced, error.ExitCode));
+        Assert.Contains($"{root}/api/api/uploads", error.Error);
+        Assert.Contains("root", error.Error);
+        Assert.Equal(0, sent);
+        Assert.Equal(ClientServiceFixture.Sha256(bytes), JsonSerializer.Deserialize<SentFile>(slashless.Output.Single(), UploadJson.Options)!.Status.Sha256);
+    }
+
+    [Fact]
     public async Task Watch_without_a_terminal_still_says_how_the_upload_ended()
     {
         var (path, bytes) = fixture.NewFile(2_000);
