@@ -45,12 +45,18 @@ public sealed class FileResumeStore(string path) : IResumeStore
 
         try
         {
-            return JsonSerializer.Deserialize<Dictionary<string, ResumeEntry>>(await File.ReadAllTextAsync(Path, cancellationToken)) ?? [];
+            var entries = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(await File.ReadAllTextAsync(Path, cancellationToken)) ?? [];
+            return entries.ToDictionary(e => e.Key, e => EntryOf(e.Value));
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or UriFormatException)
         {
-            // A damaged file (or one of the earlier form, URLs without SHA-256s) only costs resumability: start afresh rather than refuse to send.
+            // A damaged file only costs resumability: start afresh rather than refuse to send.
             return [];
         }
     }
+
+    /// <summary>An entry, or a bare upload URL as earlier versions wrote them (an upload begun then resumes, hashing the file once more).</summary>
+    private static ResumeEntry EntryOf(JsonElement value) => value.ValueKind == JsonValueKind.String
+        ? new ResumeEntry(new Uri(value.GetString()!), null)
+        : value.Deserialize<ResumeEntry>() ?? throw new JsonException("An empty entry.");
 }
