@@ -9,10 +9,19 @@ namespace OrleansUploads.Client;
 /// <remarks>
 /// Several <c>uploads send</c> may run at once on one state file. Each change reads, changes and writes the
 /// whole file while holding <see cref="StateFileLock"/>, or one process's entry would be lost to another's write.
+/// Completed uploads' entries stay so their files are not sent again, which would grow the file without end:
+/// each change drops those older than <see cref="KeepCompletedFor"/> and all but the newest <see cref="MaxCompleted"/>.
+/// Unfinished entries are never dropped; they leave when their upload ends.
 /// </remarks>
 public sealed class FileResumeStore(string path) : IResumeStore
 {
     public string Path { get; } = path;
+
+    /// <summary>How long a completed upload's entry is kept after the service was last seen holding it.</summary>
+    public TimeSpan KeepCompletedFor { get; init; } = TimeSpan.FromDays(30);
+
+    /// <summary>How many completed uploads' entries are kept at most (the most recently seen).</summary>
+    public int MaxCompleted { get; init; } = 1000;
 
     public async ValueTask<ResumeEntry?> FindAsync(string fingerprint, CancellationToken cancellationToken = default) =>
         (await ReadAsync(cancellationToken)).GetValueOrDefault(fingerprint);
@@ -30,10 +39,23 @@ public sealed class FileResumeStore(string path) : IResumeStore
         {
             var entries = await ReadAsync(cancellationToken);
             change(entries);
+            DropOldCompleted(entries);
             var temporary = $"{Path}.{Environment.ProcessId}.tmp";
             await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(entries), cancellationToken);
             File.Move(temporary, Path, overwrite: true);
         }
+    }
+
+    /// <summary>A file dropped here is only sent again on its next send; an unfinished upload dropped could not be resumed.</summary>
+    private void DropOldCompleted(Dictionary<string, ResumeEntry> entries)
+    {
+        var cutoff = DateTimeOffset.UtcNow - KeepCompletedFor;
+        var dropped = entries.Where(e => e.Value.Completed is not null)
+            .OrderByDescending(e => e.Value.Completed)
+            .Select((e, index) => (e.Key, Drop: e.Value.Completed < cutoff || index >= MaxCompleted))
+            .Where(e => e.Drop)
+            .ToList();
+        dropped.ForEach(e => entries.Remove(e.Key));
     }
 
     private async Task<Dictionary<string, ResumeEntry>> ReadAsync(CancellationToken cancellationToken)

@@ -15,12 +15,14 @@ public sealed class TusUpload : IDisposable
     private readonly UploadSource _source;
     private readonly UploadOptions _options;
 
-    internal TusUpload(UploadsClient client, SafeFileHandle file, Uri location, IReadOnlyList<TusPart> parts, PartSender sender, UploadSource source, UploadOptions options, bool resumed)
+    internal TusUpload(UploadsClient client, SafeFileHandle file, Uri location, IReadOnlyList<TusPart> parts, PartSender sender, UploadSource source, UploadOptions options,
+        bool resumed, UploadStatus? alreadyUploaded = null)
     {
         (_client, _file, _parts, _sender, _source, _options) = (client, file, parts, sender, source, options);
         Location = location;
         Resumed = resumed;
         ResumedAt = parts.Sum(p => p.Offset);
+        AlreadyUploaded = alreadyUploaded;
     }
 
     /// <summary>The upload URL: keep it to resume in another run (<see cref="UploadOptions.ResumeFrom"/>).</summary>
@@ -36,6 +38,12 @@ public sealed class TusUpload : IDisposable
     /// <summary>How many bytes the service already had when this run began.</summary>
     public long ResumedAt { get; }
 
+    /// <summary>
+    /// The service's status when it already held this file completed, with its SHA-256, from an earlier send
+    /// (found through the <see cref="UploadOptions.ResumeStore"/>): nothing is sent, and <see cref="SendAsync"/> returns it.
+    /// </summary>
+    public UploadStatus? AlreadyUploaded { get; }
+
     /// <summary>The local file's SHA-256 (hex), declared to the service when the upload was created.</summary>
     public string Sha256 => _source.Sha256;
 
@@ -49,10 +57,15 @@ public sealed class TusUpload : IDisposable
     /// <exception cref="UploadsException">The service holds other content than the file (<see cref="EnsureHoldsTheFileAsync"/>).</exception>
     public async Task<UploadStatus> SendAsync(CancellationToken cancellationToken = default)
     {
+        if (AlreadyUploaded is { } held)
+        {
+            return held;
+        }
+
         await Task.WhenAll(_parts.Select(part => _sender.SendAsync(part, cancellationToken)));
         var status = await _client.GetStatusAsync(Id, cancellationToken);
         await EnsureHoldsTheFileAsync(status, cancellationToken);
-        await ForgetIfEndedAsync(status, cancellationToken);
+        await RecordEndAsync(status, cancellationToken);
         return status;
     }
 
@@ -77,15 +90,26 @@ public sealed class TusUpload : IDisposable
     }
 
     /// <summary>
-    /// Drops the file's entry from the <see cref="UploadOptions.ResumeStore"/> once <paramref name="status"/>
-    /// is terminal, so a later send of the file starts a new upload. The status after the last byte is often
-    /// not terminal yet (parts being joined, processing): a watcher that sees the end calls this too.
+    /// Once <paramref name="status"/> is terminal, marks the file's entry in the <see cref="UploadOptions.ResumeStore"/>
+    /// completed, so a later send of the file sends nothing while the service still holds it, or drops the entry when
+    /// the upload ended otherwise, so a later send starts a new upload. The status after the last byte is often not
+    /// terminal yet (parts being joined, processing): a watcher that sees the end calls this too. Call
+    /// <see cref="EnsureHoldsTheFileAsync"/> first: only content that is the file's may be marked completed.
     /// </summary>
-    public async ValueTask ForgetIfEndedAsync(UploadStatus status, CancellationToken cancellationToken = default)
+    public async ValueTask RecordEndAsync(UploadStatus status, CancellationToken cancellationToken = default)
     {
-        if (status.Id == Id && status.State.IsTerminal())
+        if (status.Id != Id || !status.State.IsTerminal())
+        {
+            return;
+        }
+
+        if (status.State != UploadState.Completed)
         {
             await ForgetAsync(cancellationToken);
+        }
+        else if (_source.Fingerprint is { } fingerprint && _options.ResumeStore is { } store)
+        {
+            await store.SaveAsync(fingerprint, new ResumeEntry(Location, Sha256, DateTimeOffset.UtcNow), cancellationToken);
         }
     }
 

@@ -18,6 +18,12 @@ public sealed record UploadOptions
     public IResumeStore? ResumeStore { get; init; }
 
     /// <summary>
+    /// Sends the file as a new upload even when the <see cref="ResumeStore"/> says the service holds it completed
+    /// already (by default such a file is not sent again: <see cref="TusUpload.AlreadyUploaded"/>).
+    /// </summary>
+    public bool SendAgain { get; init; }
+
+    /// <summary>
     /// Sends the file as this many partial uploads at once, joined by tus concatenation, when the service
     /// offers <c>concatenation</c> and <c>concatenation-unfinished</c>; otherwise as one upload.
     /// </summary>

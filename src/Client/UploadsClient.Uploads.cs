@@ -12,7 +12,8 @@ public sealed partial class UploadsClient
     /// <summary>
     /// Finds the file's earlier upload (<see cref="UploadOptions.ResumeFrom"/>, or its fingerprint in the
     /// <see cref="UploadOptions.ResumeStore"/>) and asks the service how far it got, or creates a new one.
-    /// Nothing is sent until <see cref="TusUpload.SendAsync"/>.
+    /// Nothing is sent until <see cref="TusUpload.SendAsync"/>, and nothing at all when the service holds the
+    /// file's earlier upload completed with its content (<see cref="TusUpload.AlreadyUploaded"/>).
     /// </summary>
     public async Task<TusUpload> StartFileUploadAsync(string path, UploadOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -26,6 +27,24 @@ public sealed partial class UploadsClient
             var earlier = options.ResumeFrom is { } url ? new ResumeEntry(url, null)
                 : fingerprint is null ? null : await options.ResumeStore!.FindAsync(fingerprint, cancellationToken);
             var sender = new PartSender(_tus, Options, options, options.Checksum ? discovery.ChecksumAlgorithm : null, file);
+            string? hashed = null;
+            if (earlier is { Completed: not null })
+            {
+                // The fingerprint (path, size, write time) says the file is likely unchanged; only its bytes can say the
+                // service holds it, and a file that is not sent is checked by nobody after this.
+                hashed = await FileSha256.OfAsync(file, cancellationToken);
+                var completed = Address.Resolve(earlier.Upload);
+                if (!options.SendAgain && await FindCompletedAsync(completed, hashed, cancellationToken) is { } held)
+                {
+                    await options.ResumeStore!.SaveAsync(fingerprint!, new ResumeEntry(earlier.Upload, hashed, DateTimeOffset.UtcNow), cancellationToken);
+                    return new TusUpload(this, file, completed, [new TusPart(completed, 0, length, length)], sender, new(path, hashed, fingerprint), options,
+                        resumed: false, alreadyUploaded: held);
+                }
+
+                // Gone, changed, or asked for anew: a new upload, whose entry replaces this one.
+                earlier = null;
+            }
+
             if (earlier is not null && await FindPartsAsync(Address.Resolve(earlier.Upload), length, cancellationToken) is { } found)
             {
                 // An upload URL from elsewhere says nothing of its content: only the file itself tells what it must hold.
@@ -33,7 +52,7 @@ public sealed partial class UploadsClient
                 return new TusUpload(this, file, Address.Resolve(earlier.Upload), found, sender, new(path, sha256, fingerprint), options, resumed: true);
             }
 
-            var declared = await FileSha256.OfAsync(file, cancellationToken);
+            var declared = hashed ?? await FileSha256.OfAsync(file, cancellationToken);
             var parts = discovery.SupportsParallelParts ? (int)Math.Clamp(options.Parts, 1, Math.Max(length, 1)) : 1;
             var (location, created) = await CreateAsync(length, options.FileName ?? Path.GetFileName(path), options.ContentType, declared, parts, cancellationToken);
             if (fingerprint is not null)
@@ -70,6 +89,20 @@ public sealed partial class UploadsClient
 
         var final = await _tus.CreateAsync(null, fileName, contentType, sha256, partial: false, [.. parts.Select(p => p.Location)], cancellationToken);
         return (final, parts);
+    }
+
+    /// <returns>The upload's status when the service holds it completed with this SHA-256, or null (not found, ended otherwise, other content).</returns>
+    private async Task<UploadStatus?> FindCompletedAsync(Uri upload, string sha256, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var status = await GetStatusAsync(IdOf(upload), cancellationToken);
+            return status.State == UploadState.Completed && string.Equals(status.Sha256, sha256, StringComparison.OrdinalIgnoreCase) ? status : null;
+        }
+        catch (UploadsException e) when (e.Error == UploadsError.NotFound)
+        {
+            return null;
+        }
     }
 
     /// <returns>The upload's parts with the offsets the service has, or null when it cannot be continued (gone, or of another length).</returns>

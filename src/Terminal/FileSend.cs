@@ -10,6 +10,13 @@ public static class FileSend
 {
     public static async Task<UploadStatus> RunAsync(UploadsClient client, TusUpload upload, Action<UploadStatus> show, CancellationToken cancellationToken)
     {
+        if (upload.AlreadyUploaded is { } held)
+        {
+            // Completed before this run: the hub would only repeat the status just read.
+            show(held);
+            return held;
+        }
+
         using var watching = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watch = WatchToEndAsync(client, upload.Id, show, watching.Token);
         UploadStatus end;
@@ -38,7 +45,7 @@ public static class FileSend
 
         // The service's word on its content, whatever the state: other content than the file is this file's failure, never a success.
         await upload.EnsureHoldsTheFileAsync(end, cancellationToken);
-        await upload.ForgetIfEndedAsync(end, cancellationToken);
+        await upload.RecordEndAsync(end, cancellationToken);
         return end;
     }
 

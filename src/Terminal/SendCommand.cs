@@ -14,10 +14,11 @@ public static class SendCommand
     private static readonly Option<long?> ChunkSize = SizeOption.Create("--chunk-size", "Bytes per request, e.g. 512k or 8M [default 4M]");
     private static readonly Option<int> Parts = new("--parts") { HelpName = "N", Description = "Send each file as this many parallel parts (tus concatenation)", DefaultValueFactory = _ => 1 };
     private static readonly Option<long?> LimitRate = SizeOption.Create("--limit-rate", "Send at most this many bytes per second per part, e.g. 200k");
+    private static readonly Option<bool> Again = new("--again") { Description = "Send files as new uploads even when the service holds them completed from an earlier send" };
 
     public static Command Create(ToolAction action)
     {
-        var command = new Command("send", "Upload files; run it again after an interruption and it continues where the service stopped") { Files, ChunkSize, Parts, LimitRate };
+        var command = new Command("send", "Upload files; run it again after an interruption and it continues where the service stopped") { Files, ChunkSize, Parts, LimitRate, Again };
         action.Attach(command, RunAsync);
         return command;
     }
@@ -30,6 +31,7 @@ public static class SendCommand
             ResumeStore = new FileResumeStore(context.StateFile),
             Parts = Math.Max(1, context.Parsed.GetValue(Parts)),
             MaxBytesPerSecond = context.Parsed.GetValue(LimitRate),
+            SendAgain = context.Parsed.GetValue(Again),
         };
         var uploads = new List<(string File, TusUpload Upload)>();
         try
@@ -38,9 +40,10 @@ public static class SendCommand
             {
                 var upload = await context.Client.StartFileUploadAsync(file, options, cancellationToken);
                 uploads.Add((file, upload));
-                context.Say(upload.Resumed
-                    ? $"{Markup.Escape(file)} [grey]->[/] {upload.Id} [grey](resuming at {ByteSize.Format(upload.ResumedAt)})[/]"
-                    : $"{Markup.Escape(file)} [grey]->[/] {upload.Id}");
+                context.Say($"{Markup.Escape(file)} [grey]->[/] {upload.Id}" + (
+                    upload.AlreadyUploaded is not null ? " [grey](already uploaded, not sent again)[/]"
+                    : upload.Resumed ? $" [grey](resuming at {ByteSize.Format(upload.ResumedAt)})[/]"
+                    : ""));
             }
 
             // A script reads each file's line as that file ends; the bars' summary waits until they stop drawing.
@@ -68,11 +71,11 @@ public static class SendCommand
     {
         if (context.Json)
         {
-            JsonLines.Write(context.Output, new SentFile(file, upload.Resumed, upload.ResumedAt, end));
+            JsonLines.Write(context.Output, new SentFile(file, upload.Resumed, upload.ResumedAt, upload.AlreadyUploaded is not null, end));
         }
         else
         {
-            context.Say(UploadOutcome.Line(file, end));
+            context.Say(upload.AlreadyUploaded is not null ? UploadOutcome.AlreadyUploaded(file, end) : UploadOutcome.Line(file, end));
         }
 
         return end;

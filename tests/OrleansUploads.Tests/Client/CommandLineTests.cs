@@ -48,7 +48,7 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
     }
 
     [Fact]
-    public async Task A_file_sent_in_parts_leaves_no_entry_in_the_state_file_once_it_has_ended()
+    public async Task A_file_sent_in_parts_has_its_final_upload_marked_completed_in_the_state_file_once_it_has_ended()
     {
         var (path, bytes) = fixture.NewFile(600_000);
         using var client = fixture.NewClient();
@@ -59,7 +59,9 @@ public sealed class CommandLineTests(ClientServiceFixture fixture)
 
         Assert.Equal(0, exit);
         Assert.Equal((UploadState.Completed, ClientServiceFixture.Sha256(bytes)), (sent.Status.State, sent.Status.Sha256));
-        Assert.Null(await new FileResumeStore(_stateFile).FindAsync(FileFingerprint.Of(path, client.Server)));
+        var entry = await new FileResumeStore(_stateFile).FindAsync(FileFingerprint.Of(path, client.Server));
+        Assert.Equal(sent.Status.Id, UploadsClient.IdOf(entry?.Upload ?? throw new InvalidOperationException("no entry")));
+        Assert.NotNull(entry.Completed);
     }
 
     [Fact]

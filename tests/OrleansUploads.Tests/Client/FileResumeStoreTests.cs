@@ -32,4 +32,26 @@ public sealed class FileResumeStoreTests(ClientServiceFixture fixture)
         Assert.Equal(new ResumeEntry(new Uri("http://127.0.0.1/api/uploads/one"), null), await store.FindAsync("old"));
         Assert.Equal(new string('0', 64), (await store.FindAsync("new"))?.Sha256);
     }
+
+    [Fact]
+    public async Task Completed_entries_are_dropped_when_too_old_or_too_many_and_unfinished_ones_never()
+    {
+        var store = new FileResumeStore(fixture.NewPath()) { KeepCompletedFor = TimeSpan.FromDays(1), MaxCompleted = 2 };
+        var now = DateTimeOffset.UtcNow;
+        ResumeEntry Entry(DateTimeOffset? completed) => new(new Uri("http://127.0.0.1/api/uploads/" + Guid.NewGuid().ToString("N")), new string('0', 64), completed);
+
+        await store.SaveAsync("unfinished", Entry(null));
+        await store.SaveAsync("too-old", Entry(now.AddDays(-2)));
+        await store.SaveAsync("older", Entry(now.AddMinutes(-3)));
+        await store.SaveAsync("newer", Entry(now.AddMinutes(-2)));
+        await store.SaveAsync("newest", Entry(now.AddMinutes(-1)));
+
+        var kept = new Dictionary<string, bool>();
+        foreach (var name in new[] { "unfinished", "too-old", "older", "newer", "newest" })
+        {
+            kept[name] = await store.FindAsync(name) is not null;
+        }
+
+        Assert.Equal(new Dictionary<string, bool> { ["unfinished"] = true, ["too-old"] = false, ["older"] = false, ["newer"] = true, ["newest"] = true }, kept);
+    }
 }
