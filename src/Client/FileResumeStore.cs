@@ -24,7 +24,7 @@ public sealed class FileResumeStore(string path) : IResumeStore
     public int MaxCompleted { get; init; } = 1000;
 
     public async ValueTask<ResumeEntry?> FindAsync(string fingerprint, CancellationToken cancellationToken = default) =>
-        (await ReadAsync(cancellationToken)).GetValueOrDefault(fingerprint);
+        (await ReadAsync(cancellationToken)).Entries.GetValueOrDefault(fingerprint);
 
     public ValueTask SaveAsync(string fingerprint, ResumeEntry entry, CancellationToken cancellationToken = default) =>
         ChangeAsync(entries => entries[fingerprint] = entry, cancellationToken);
@@ -37,7 +37,13 @@ public sealed class FileResumeStore(string path) : IResumeStore
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
         using (await StateFileLock.TakeAsync(Path + ".lock", cancellationToken))
         {
-            var entries = await ReadAsync(cancellationToken);
+            var (entries, damaged) = await ReadAsync(cancellationToken);
+            if (damaged)
+            {
+                // Kept for whoever wants to look: the entries it held are lost to resuming, not to the disk.
+                File.Copy(Path, Path + ".damaged", overwrite: true);
+            }
+
             change(entries);
             DropOldCompleted(entries);
             var temporary = $"{Path}.{Environment.ProcessId}.tmp";
@@ -58,27 +64,49 @@ public sealed class FileResumeStore(string path) : IResumeStore
         dropped.ForEach(e => entries.Remove(e.Key));
     }
 
-    private async Task<Dictionary<string, ResumeEntry>> ReadAsync(CancellationToken cancellationToken)
+    /// <returns>The entries that could be read; <c>Damaged</c> when the file as a whole could not be.</returns>
+    private async Task<(Dictionary<string, ResumeEntry> Entries, bool Damaged)> ReadAsync(CancellationToken cancellationToken)
     {
         if (!File.Exists(Path))
         {
-            return [];
+            return ([], false);
         }
 
+        Dictionary<string, JsonElement> raw;
         try
         {
-            var entries = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(await File.ReadAllTextAsync(Path, cancellationToken)) ?? [];
-            return entries.ToDictionary(e => e.Key, e => EntryOf(e.Value));
+            raw = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(await File.ReadAllTextAsync(Path, cancellationToken)) ?? [];
         }
-        catch (Exception e) when (e is JsonException or UriFormatException)
+        catch (JsonException)
         {
             // A damaged file only costs resumability: start afresh rather than refuse to send.
-            return [];
+            return ([], true);
         }
+
+        // One bad entry costs only its own file's resumability, never the other files' entries.
+        var entries = new Dictionary<string, ResumeEntry>();
+        foreach (var (fingerprint, value) in raw)
+        {
+            if (EntryOf(value) is { } entry)
+            {
+                entries[fingerprint] = entry;
+            }
+        }
+
+        return (entries, false);
     }
 
-    /// <summary>An entry, or a bare upload URL as earlier versions wrote them (an upload begun then resumes, hashing the file once more).</summary>
-    private static ResumeEntry EntryOf(JsonElement value) => value.ValueKind == JsonValueKind.String
-        ? new ResumeEntry(new Uri(value.GetString()!), null)
-        : value.Deserialize<ResumeEntry>() ?? throw new JsonException("An empty entry.");
+    /// <summary>An entry, or a bare upload URL as earlier versions wrote them (an upload begun then resumes, hashing the file once more); null for anything else.</summary>
+    private static ResumeEntry? EntryOf(JsonElement value)
+    {
+        try
+        {
+            var entry = value.ValueKind == JsonValueKind.String ? new ResumeEntry(new Uri(value.GetString()!), null) : value.Deserialize<ResumeEntry>();
+            return entry?.Upload is null ? null : entry;
+        }
+        catch (Exception e) when (e is JsonException or UriFormatException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
 }

@@ -115,7 +115,8 @@ public sealed partial class UploadGrain
         check = this.RegisterGrainTimer(async _ =>
         {
             check?.Dispose();
-            if (_lease == lease && !await lease.AnswersAsync(_options.LeaseTakeoverTimeout) && _lease == lease)
+            // A lease already asked to stop is left to the takeover, which waits for its release or its timeout.
+            if (_lease == lease && !lease.StopRequested && !await lease.AnswersAsync(_options.LeaseTakeoverTimeout) && _lease == lease && !lease.StopRequested)
             {
                 logger.LogWarning("Writer of upload {UploadId} did not answer after its lease was handed over; ending its lease", UploadId);
                 EndLease(lease);

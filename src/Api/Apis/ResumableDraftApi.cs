@@ -65,9 +65,11 @@ public static class ResumableDraftApi
 
     public static Task<IResult> HeadAsync(string id, HttpContext context, UploadServices services)
     {
+        // Every answer, 404 and 410 included: a cached "gone" would outlive a retry.
+        context.Response.Headers.CacheControl = "no-store";
         return services.ForCallerUploadAsync(id, context, status =>
         {
-            if (status.State.IsTerminal() && status.State != UploadState.Completed)
+            if (ResumableDraft.IsGone(status))
             {
                 return Task.FromResult<IResult>(TypedResults.StatusCode(StatusCodes.Status410Gone));
             }

@@ -31,8 +31,8 @@ public static class StatusApi
     private static Task<IResult> GetAsync(string id, HttpContext context, [AsParameters] UploadServices services) =>
         services.ForCallerUploadAsync(id, context, status =>
         {
-            // Like HEAD, which answers 410 for an upload that ended otherwise than completed.
-            if (ResumableDraft.Speaks(context.Request) && (!status.State.IsTerminal() || status.State == UploadState.Completed))
+            // The status of an upload that is gone is still the status; only its offset fields are left out, as HEAD's 410 has none.
+            if (ResumableDraft.Speaks(context.Request) && !ResumableDraft.IsGone(status))
             {
                 ResumableDraftApi.AddOffsetRetrievalHeaders(context, status, services.Options.Value.MaxSizeBytes);
             }

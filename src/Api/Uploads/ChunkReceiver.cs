@@ -130,7 +130,9 @@ public sealed class ChunkReceiver(
 
     /// <summary>
     /// The drain's deadline cut the body: it ends as a drop, or as a stop when it fired while a report
-    /// was in flight; either way the grain did not ask for it (the writer heard no reason).
+    /// was in flight; either way the grain did not ask for it (the writer heard no reason). A takeover
+    /// whose stop had not arrived yet looks the same and is answered 503 too; the client resumes from
+    /// HEAD either way.
     /// </summary>
     private bool IsDrainCut(ChunkOutcome outcome, UploadWriter writer, CancellationToken requestAborted) =>
         drain.Deadline.IsCancellationRequested && writer.Reason is null && !requestAborted.IsCancellationRequested

@@ -34,6 +34,34 @@ public sealed class FileResumeStoreTests(ClientServiceFixture fixture)
     }
 
     [Fact]
+    public async Task A_bad_entry_costs_only_its_own_file_and_the_other_files_stay_resumable()
+    {
+        var path = fixture.NewPath();
+        await File.WriteAllTextAsync(path, """{"good":{"Upload":"http://127.0.0.1/api/uploads/one","Sha256":null},"no-url":{"Sha256":null},"bad-url":"::not a url::","odd":42}""");
+        var store = new FileResumeStore(path);
+
+        await store.SaveAsync("new", new ResumeEntry(new Uri("http://127.0.0.1/api/uploads/two"), null));
+
+        Assert.Equal(new Uri("http://127.0.0.1/api/uploads/one"), (await store.FindAsync("good"))?.Upload);
+        Assert.Null(await store.FindAsync("no-url"));
+        Assert.Null(await store.FindAsync("odd"));
+        Assert.NotNull(await store.FindAsync("new"));
+    }
+
+    [Fact]
+    public async Task A_state_file_that_is_not_json_is_kept_aside_before_it_is_written_anew()
+    {
+        var path = fixture.NewPath();
+        await File.WriteAllTextAsync(path, "{ not json");
+        var store = new FileResumeStore(path);
+
+        await store.SaveAsync("new", new ResumeEntry(new Uri("http://127.0.0.1/api/uploads/two"), null));
+
+        Assert.Equal("{ not json", await File.ReadAllTextAsync(path + ".damaged"));
+        Assert.NotNull(await store.FindAsync("new"));
+    }
+
+    [Fact]
     public async Task Completed_entries_are_dropped_when_too_old_or_too_many_and_unfinished_ones_never()
     {
         var store = new FileResumeStore(fixture.NewPath()) { KeepCompletedFor = TimeSpan.FromDays(1), MaxCompleted = 2 };
