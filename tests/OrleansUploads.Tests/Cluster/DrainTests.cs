@@ -28,12 +28,10 @@ public sealed class DrainTests(ITestOutputHelper output)
             using var first = leaving.CreateClient();
             using var second = staying.CreateClient();
             var file = RandomBytes(3 * Part);
-            var location = await first.CreateAsync(file.Length);
-            await using var patch = await StalledPatch.StartAsync(leaving.BaseAddress, location, 0, 2 * Part, file.AsMemory(0, Part));
-            await Eventually.UntilAsync(() => second.OffsetAsync(location), offset => offset == Part, Patience, "the first part to be stored");
+            var (location, patch) = await StalledAfterFirstPartAsync(first, leaving, second, file, contentLength: 2 * Part);
+            await using var _ = patch;
 
-            await leaving.TerminateAsync();
-            await Eventually.UntilAsync(() => ReadinessAsync(first), status => status == HttpStatusCode.ServiceUnavailable, Patience, "/readyz to say the instance is leaving");
+            await TerminateUntilNotReadyAsync(leaving, first);
             using var creation = Tus(HttpMethod.Post, "/api/uploads");
             creation.Headers.Add("Upload-Length", "10");
             creation.Headers.Add("Origin", Origin);
@@ -65,9 +63,8 @@ public sealed class DrainTests(ITestOutputHelper output)
             using var first = leaving.CreateClient();
             using var second = staying.CreateClient();
             var file = RandomBytes(3 * Part);
-            var location = await first.CreateAsync(file.Length);
-            await using var patch = await StalledPatch.StartAsync(leaving.BaseAddress, location, 0, file.Length, file.AsMemory(0, Part));
-            await Eventually.UntilAsync(() => second.OffsetAsync(location), offset => offset == Part, Patience, "the first part to be stored");
+            var (location, patch) = await StalledAfterFirstPartAsync(first, leaving, second, file, contentLength: file.Length);
+            await using var _ = patch;
 
             await leaving.TerminateAsync();
             var (statusCode, headers) = await patch.ResponseAsync(Patience);
@@ -92,12 +89,10 @@ public sealed class DrainTests(ITestOutputHelper output)
             using var second = staying.CreateClient();
             var file = RandomBytes(2 * Part);
             // A declared SHA-256 makes processing run a stage after the last byte.
-            var location = await first.CreateAsync(file.Length, Metadata(("sha256", Sha256(file))));
-            await using var patch = await StalledPatch.StartAsync(leaving.BaseAddress, location, 0, file.Length, file.AsMemory(0, Part));
-            await Eventually.UntilAsync(() => second.OffsetAsync(location), offset => offset == Part, Patience, "the first part to be stored");
+            var (location, patch) = await StalledAfterFirstPartAsync(first, leaving, second, file, contentLength: file.Length, Metadata(("sha256", Sha256(file))));
+            await using var _ = patch;
 
-            await leaving.TerminateAsync();
-            await Eventually.UntilAsync(() => ReadinessAsync(first), status => status == HttpStatusCode.ServiceUnavailable, Patience, "/readyz to say the instance is leaving");
+            await TerminateUntilNotReadyAsync(leaving, first);
             await patch.SendAsync(file.AsMemory(Part));
             var (statusCode, headers) = await patch.ResponseAsync(Patience);
 
@@ -117,9 +112,8 @@ public sealed class DrainTests(ITestOutputHelper output)
             var (writing, watching) = (cluster.Apis[0], cluster.Apis[1]);
             using var client = watching.CreateClient();
             var file = RandomBytes(2 * Part);
-            var location = await client.CreateAsync(file.Length);
-            await using var patch = await StalledPatch.StartAsync(writing.BaseAddress, location, 0, file.Length, file.AsMemory(0, Part));
-            await Eventually.UntilAsync(() => client.OffsetAsync(location), offset => offset == Part, Patience, "the first part to be stored");
+            var (location, patch) = await StalledAfterFirstPartAsync(client, writing, client, file, contentLength: file.Length);
+            await using var _ = patch;
 
             var host = await cluster.HostOfAsync(IdOf(location));
             await host.TerminateAsync();
@@ -182,9 +176,8 @@ public sealed class DrainTests(ITestOutputHelper output)
             var api = cluster.Apis[0];
             using var client = api.CreateClient();
             var file = RandomBytes(2 * Part);
-            var location = await client.CreateAsync(file.Length);
-            await using var patch = await StalledPatch.StartAsync(api.BaseAddress, location, 0, file.Length, file.AsMemory(0, Part));
-            await Eventually.UntilAsync(() => client.OffsetAsync(location), offset => offset == Part, Patience, "the first part to be stored");
+            var (location, patch) = await StalledAfterFirstPartAsync(client, api, client, file, contentLength: file.Length);
+            await using var _ = patch;
 
             var host = await cluster.HostOfAsync(IdOf(location));
             await host.TerminateAsync();
@@ -200,6 +193,27 @@ public sealed class DrainTests(ITestOutputHelper output)
             Assert.Equal("completed", status.State);
             Assert.Equal(Sha256(file), status.Sha256);
         });
+    }
+
+    /// <summary>
+    /// Creates an upload of <paramref name="file"/> and starts a PATCH of <paramref name="contentLength"/>
+    /// bytes through <paramref name="through"/> that stalls after its first part, once <paramref name="observer"/>
+    /// finds that part stored.
+    /// </summary>
+    private static async Task<(string Location, StalledPatch Patch)> StalledAfterFirstPartAsync(
+        HttpClient creator, UploadService through, HttpClient observer, byte[] file, long contentLength, string? metadata = null)
+    {
+        var location = await creator.CreateAsync(file.Length, metadata);
+        var patch = await StalledPatch.StartAsync(through.BaseAddress, location, 0, contentLength, file.AsMemory(0, Part));
+        await Eventually.UntilAsync(() => observer.OffsetAsync(location), offset => offset == Part, Patience, "the first part to be stored");
+        return (location, patch);
+    }
+
+    /// <summary>SIGTERM, then waits until the instance says it is leaving (it drains now).</summary>
+    private static async Task TerminateUntilNotReadyAsync(UploadService leaving, HttpClient client)
+    {
+        await leaving.TerminateAsync();
+        await Eventually.UntilAsync(() => ReadinessAsync(client), status => status == HttpStatusCode.ServiceUnavailable, Patience, "/readyz to say the instance is leaving");
     }
 
     /// <summary>Resumes from the offset the other instance reports and checks the whole file arrived.</summary>
