@@ -24,10 +24,12 @@ var clock = Stopwatch.StartNew();
 Console.WriteLine($"OrleansUploads benchmarks: {settings}");
 // --only=N runs one scenario group (1: single upload and grain cost, 2: many uploads, 3: latencies, 5: memory,
 // 7: object storage, 8: one upload with curl and HttpClient against the bare endpoint,
-// 9: cost growth with uploads at once, which also draws bench/cost-growth.png, 10: paused uploads), for profiling; only a full run writes BENCHMARKS.md.
+// 9: cost growth with uploads at once, which also draws bench/cost-growth.png, 10: paused uploads,
+// 11: a thousand uploads at once, both ways a tus client sends a file), for profiling; only a full run writes BENCHMARKS.md.
 var only = args.FirstOrDefault(a => a.StartsWith("--only="))?["--only=".Length..];
 if (only is null or "1") { await SingleUploadScenario.RunAsync(settings, report); }
 if (only is null or "2") { await ManyUploadsScenario.RunAsync(settings, report); }
+if (only is null or "11") { await ThousandAtOnceScenario.RunAsync(settings, report); }
 if (only is null or "3") { await LatencyScenarios.RunAsync(settings, report); }
 if (only is null or "5") { await MemoryScenario.RunAsync(settings, report); }
 if (only is null or "7") { await ObjectStoreScenario.RunAsync(settings, report); }

@@ -48,6 +48,22 @@ public static class Transfers
         Ensure(response, HttpStatusCode.NoContent);
     }
 
+    /// <summary>A whole file in the creation request (tus creation-with-upload).</summary>
+    public static async Task TusCreateWithUploadAsync(HttpClient client, Uri endpoint, long length)
+    {
+        var body = new RepeatingContent(length);
+        body.Headers.ContentType = new MediaTypeHeaderValue("application/offset+octet-stream");
+        var create = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = body };
+        create.Headers.Add("Tus-Resumable", "1.0.0");
+        create.Headers.Add("Upload-Length", length.ToString());
+        using var created = await client.SendAsync(create);
+        Ensure(created, HttpStatusCode.Created);
+        if (created.Headers.GetValues("Upload-Offset").Single() != length.ToString())
+        {
+            throw new InvalidOperationException($"Creation-with-upload of {length} bytes stored {created.Headers.GetValues("Upload-Offset").Single()}.");
+        }
+    }
+
     public static async Task<Uri> TusCreateAsync(HttpClient client, Uri endpoint, long length)
     {
         var create = new HttpRequestMessage(HttpMethod.Post, endpoint);

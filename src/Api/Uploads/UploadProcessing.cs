@@ -21,7 +21,7 @@ public sealed class UploadProcessing(
 {
     private static readonly TimeSpan DefaultHeartbeat = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(100);
-    private readonly ConcurrentDictionary<string, Lazy<Task>> _running = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<UploadStatus?>>> _running = new();
 
     /// <summary>Processes the upload (unless that is under way) and waits up to <paramref name="wait"/> for it to end.</summary>
     /// <returns>The upload's status at the end, or when the wait is over.</returns>
@@ -32,11 +32,11 @@ public sealed class UploadProcessing(
             return status;
         }
 
-        var run = _running.GetOrAdd(status.Id, id => new Lazy<Task>(() => Task.Run(async () =>
+        var run = _running.GetOrAdd(status.Id, id => new Lazy<Task<UploadStatus?>>(() => Task.Run(async () =>
         {
             try
             {
-                await ProcessAsync(grain, id);
+                return await ProcessAsync(grain, id);
             }
             finally
             {
@@ -50,7 +50,12 @@ public sealed class UploadProcessing(
         patience.CancelAfter(wait);
         try
         {
-            await run.WaitAsync(patience.Token);
+            // The run that ended the upload here knows its end: the grain need not be asked again.
+            if (await run.WaitAsync(patience.Token) is { } ended && !ended.State.IsAfterBytes())
+            {
+                return ended;
+            }
+
             while (await grain.PeekAsync() is { } now && now.State.IsAfterBytes())
             {
                 await Task.Delay(Poll, patience.Token);
@@ -64,7 +69,8 @@ public sealed class UploadProcessing(
         return await grain.PeekAsync() ?? status;
     }
 
-    private async Task ProcessAsync(IUploadGrain grain, string uploadId)
+    /// <returns>The upload as processing left it, or null when it was not processed here to its end.</returns>
+    private async Task<UploadStatus?> ProcessAsync(IUploadGrain grain, string uploadId)
     {
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["UploadId"] = uploadId });
         using var holder = new UploadWriter(committed: null);
@@ -75,7 +81,7 @@ public sealed class UploadProcessing(
             var grant = await grain.ClaimProcessingAsync(reference);
             if (grant.LeaseId is not { } claim)
             {
-                return;
+                return null;
             }
 
             claimed = claim;
@@ -89,15 +95,18 @@ public sealed class UploadProcessing(
             }
 
             await GoOnWithFinalAsync(end);
+            return end;
         }
         catch (OperationCanceledException)
         {
             // Cancelled, taken over, or this process is stopping: no outcome from here.
+            return null;
         }
         catch (Exception exception)
         {
             // Storage or the cluster failed, not the file: another attempt (a sweep) goes on from verifying.
             logger.LogWarning(exception, "Processing upload {UploadId} was interrupted; it is tried again later", uploadId);
+            return null;
         }
         finally
         {

@@ -9,7 +9,7 @@ namespace OrleansUploads.Tests.Bench;
 /// </summary>
 public sealed class BenchSmokeTests(ITestOutputHelper output)
 {
-    private static readonly string[] Scenarios = ["1.", "2.", "3.", "5.", "7.", "8.", "9.", "10."];
+    private static readonly string[] Scenarios = ["1.", "2.", "3.", "5.", "7.", "8.", "9.", "10.", "11."];
 
     [Fact]
     public async Task Every_benchmark_scenario_runs_at_a_tiny_scale()

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using System.Net;
+using static OrleansUploads.Bench.Report;
+using static OrleansUploads.Bench.Transfers;
+
+namespace OrleansUploads.Bench;
+
+/// <summary>
+/// Scenario 11: a thousand uploads of 1 MiB at once, the two ways a tus client sends a whole file
+/// (creation-with-upload, and POST then PATCH), against the bare endpoint taking the same bytes as
+/// plain POSTs. Rounds are interleaved, so a slow stretch of the machine falls on every side; each
+/// side's aggregate throughput is the median of its rounds, and the time per upload is over all rounds.
+/// </summary>
+public static class ThousandAtOnceScenario
+{
+    public static async Task RunAsync(BenchSettings settings, Report report)
+    {
+        await using var bare = await ServerProcess.StartBareEndpointAsync();
+        await using var ours = await ServerProcess.StartServiceAsync();
+        using var client = NewClient();
+        var endpoint = new Uri(ours.BaseAddress, "/api/uploads");
+        var count = settings.ConcurrentUploads;
+        var size = settings.SmallBytes;
+        var sides = new Side[]
+        {
+            new("bare endpoint, one POST", bare, () => PostAsync(client, bare.BaseAddress, size)),
+            new("OrleansUploads, creation-with-upload", ours, () => TusCreateWithUploadAsync(client, endpoint, size)),
+            new("OrleansUploads, POST then PATCH", ours, () => TusUploadAsync(client, endpoint, size)),
+        };
+
+        // A warm-up round of each, so no side pays for the JIT or first activations in what is measured.
+        foreach (var side in sides)
+        {
+            await side.RoundAsync(count);
+            SingleUploadScenario.Clear(side.Server);
+        }
+
+        foreach (var side in sides)
+        {
+            side.Clear();
+        }
+
+        var rounds = settings.Rounds(atLeast: 5);
+        for (var round = 0; round < rounds; round++)
+        {
+            for (var step = 0; step < sides.Length; step++)
+            {
+                var side = sides[(round + step) % sides.Length];
+                side.Rates.Add(MegabytesPerSecond(count * size, await side.RoundAsync(count)));
+                SingleUploadScenario.Clear(side.Server);
+            }
+        }
+
+        var scenario = $"11. {count} uploads of {size >> 20} MiB at once, {rounds} interleaved rounds";
+        var bareRate = Median(sides[0].Rates);
+        foreach (var side in sides)
+        {
+            report.Add(new(scenario, $"{side.Name}: aggregate (median), per upload p50 / p99, failed",
+                $"{Number(Median(side.Rates), "MB/s")}, {Number(Median(side.Durations), "ms")} / {Number(Percentile(side.Durations, 99), "ms")}, {side.Errors}",
+                "0 failed", side.Errors == 0));
+        }
+
+        foreach (var side in sides[1..])
+        {
+            var ratio = Median(side.Rates) / bareRate;
+            report.Add(new(scenario, $"{side.Name} / bare", Ratio(ratio), ">= 0.80", ratio >= 0.80));
+        }
+    }
+
+    private sealed class Side(string name, ServerProcess server, Func<Task> upload)
+    {
+        public string Name => name;
+
+        public ServerProcess Server => server;
+
+        public List<double> Rates { get; } = [];
+
+        public List<double> Durations { get; private set; } = [];
+
+        private int _errors;
+
+        public int Errors => _errors;
+
+        /// <summary>Forgets the warm-up round's figures.</summary>
+        public void Clear() => (Durations, _errors) = ([], 0);
+
+        public async Task<TimeSpan> RoundAsync(int count)
+        {
+            var durations = new double[count];
+            var clock = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, count).Select(async index =>
+            {
+                var started = Stopwatch.GetTimestamp();
+                try
+                {
+                    await upload();
+                }
+                catch (Exception exception) when (exception is HttpRequestException or InvalidOperationException or TaskCanceledException)
+                {
+                    Interlocked.Increment(ref _errors);
+                }
+
+                durations[index] = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            }));
+            var elapsed = clock.Elapsed;
+            Durations.AddRange(durations);
+            return elapsed;
+        }
+    }
+}
