@@ -17,6 +17,12 @@ public abstract class UploadAppendStream : Stream
     /// <summary>Completes once what the last flush started is durable (or failed, with its failure); at once for stores whose flush does not wait.</summary>
     public virtual Task WhenDurableAsync() => Task.CompletedTask;
 
+    /// <summary>
+    /// After the store failed mid-body (a full disk takes the blocks before the one that did not fit):
+    /// makes durable what it took before the failure, as far as it still can, and returns <see cref="Durable"/>.
+    /// </summary>
+    public virtual Task<long> MakeTakenDurableAsync() => Task.FromResult(Durable);
+
     /// <summary>Where <see cref="Durable"/> gets to with the next flush: every byte written, unless the store keeps a partial block back.</summary>
     public virtual long Flushable => Length;
 

@@ -67,6 +67,20 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
 
     public override Task WhenDurableAsync() => _syncing;
 
+    /// <summary>The blocks the file system took before a write failed are whole on disk; only the failed one is not.</summary>
+    public override async Task<long> MakeTakenDurableAsync()
+    {
+        await Task.WhenAll(_writing, _syncing).ContinueWith(static _ => { }, TaskScheduler.Default);
+        var upTo = Interlocked.Read(ref _written);
+        if (flushToDisk && upTo > Durable)
+        {
+            // fsync blocks its thread for as long as the disk takes; keep it off the request's.
+            await Task.Run(() => SyncUpTo(upTo), CancellationToken.None);
+        }
+
+        return Durable;
+    }
+
     private async Task SyncAfterAsync(Task writing)
     {
         await writing;

@@ -120,8 +120,8 @@ internal sealed class ChunkWrite : IAsyncDisposable
     }
 
     /// <summary>
-    /// Lets go of the lease after storage or the cluster failed mid-request, keeping only what was
-    /// flushed and reported; a later writer truncates anything stored past it.
+    /// Lets go of the lease after storage or the cluster failed mid-request, keeping what was reported
+    /// and what the store took durably before it failed; a later writer truncates anything stored past it.
     /// </summary>
     public async Task<UploadStatus?> AbandonAsync()
     {
@@ -134,7 +134,26 @@ internal sealed class ChunkWrite : IAsyncDisposable
             // The report in flight failed with the rest; what the grain has is what counts.
         }
 
-        return await _grain.ReleaseAfterFailureAsync(_leaseId, _progress.Reported);
+        return await _grain.ReleaseAfterFailureAsync(_leaseId, await KeptAfterFailureAsync());
+    }
+
+    /// <summary>A full disk keeps the blocks it took; a chunk with a checksum keeps nothing it did not verify.</summary>
+    private async Task<long> KeptAfterFailureAsync()
+    {
+        if (_chunkHash is not null)
+        {
+            return _progress.Reported;
+        }
+
+        try
+        {
+            return Math.Max(_progress.Reported, await _file.MakeTakenDurableAsync());
+        }
+        catch (Exception)
+        {
+            // The disk cannot make them durable either: only what was reported stands.
+            return _progress.Reported;
+        }
     }
 
     public async ValueTask DisposeAsync()

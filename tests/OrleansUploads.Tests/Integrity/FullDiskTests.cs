@@ -32,6 +32,8 @@ public sealed class FullDiskTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.InsufficientStorage, full.StatusCode);
         Assert.Contains("full", await full.Content.ReadAsStringAsync());
         var offset = long.Parse(full.Headers.GetValues("Upload-Offset").Single());
+        // About 4 MiB were free: the whole blocks the disk took before it filled are kept, not thrown away.
+        Assert.True(offset >= 3 << 20, $"only {offset} bytes kept of the 4 MiB the disk had room for");
         Assert.Equal(offset, await client.OffsetAsync(location));
         Assert.Equal("paused", (await client.StatusAsync(location)).State);
         var stored = await File.ReadAllBytesAsync(_service.StoredFile(IdOf(location)));
@@ -68,6 +70,7 @@ public sealed class FullDiskTests : IAsyncLifetime
         }
 
         Assert.Equal(HttpStatusCode.InsufficientStorage, refused.StatusCode);
+        Assert.Contains("read-only", await refused.Content.ReadAsStringAsync());
         Assert.Equal((1L << 20).ToString(), refused.Headers.GetValues("Upload-Offset").Single());
         Assert.Equal(("paused", 1L << 20), ((await client.StatusAsync(location)).State, (await client.StatusAsync(location)).BytesReceived));
         using var resumed = await client.PatchAsync(location, 1 << 20, data[(1 << 20)..]);
