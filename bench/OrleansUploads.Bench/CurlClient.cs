@@ -8,7 +8,7 @@ namespace OrleansUploads.Bench;
 /// </summary>
 public static class CurlClient
 {
-    public static Task PostAsync(Uri server, string file) => RunAsync("POST", new Uri(server, "/bare"), file, [], expected: 204);
+    public static Task PostAsync(Uri server, string file, string path = "/bare") => RunAsync("POST", new Uri(server, path), file, [], expected: 204);
 
     public static async Task TusUploadAsync(HttpClient client, Uri endpoint, string file)
     {

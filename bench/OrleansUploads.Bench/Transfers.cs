@@ -33,10 +33,10 @@ public static class Transfers
         Timeout = TimeSpan.FromMinutes(10),
     };
 
-    /// <summary>A whole file as one plain POST (the baseline endpoint).</summary>
-    public static async Task PostAsync(HttpClient client, Uri server, long length)
+    /// <summary>A whole file as one plain POST (the baseline endpoint; <c>/bare-sha256</c> hashes it too).</summary>
+    public static async Task PostAsync(HttpClient client, Uri server, long length, string path = "/bare")
     {
-        using var response = await client.PostAsync(new Uri(server, "/bare"), new RepeatingContent(length));
+        using var response = await client.PostAsync(new Uri(server, path), new RepeatingContent(length));
         Ensure(response, HttpStatusCode.NoContent);
     }
 
