@@ -22,9 +22,6 @@ public static class ResumableDraft
     /// <summary>Whether the request speaks the draft (a version this service implements) rather than tus.</summary>
     public static bool Speaks(HttpRequest request) => Versions.Contains(request.Headers[InteropVersion].ToString());
 
-    /// <summary>An upload that ended otherwise than completed: offset retrieval finds it gone (410).</summary>
-    public static bool IsGone(UploadStatus status) => status.State.IsTerminal() && status.State != UploadState.Completed;
-
     /// <summary>The Boolean <c>Upload-Complete</c>; null when absent or not a Boolean.</summary>
     public static bool? Complete(HttpRequest request) => request.Headers[UploadComplete].ToString().Trim() switch
     {
