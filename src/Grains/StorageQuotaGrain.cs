@@ -7,6 +7,11 @@ namespace OrleansUploads.Grains;
 /// One owner's stored bytes against a quota. Reentrant, with changes made at the same time stored in
 /// one write, like the catalogs: every creation and ending of the owner's uploads passes here.
 /// </summary>
+/// <remarks>
+/// Declared like <see cref="UploadCatalogGrain"/> and <see cref="UploadQueueGrain"/> (reentrant, one persisted
+/// state) and kept apart from them: they keep sets of ids, this one sums bytes against a limit, and a
+/// completed upload keeps its bytes here after it has left its owner's catalog, until it is deleted.
+/// </remarks>
 [Reentrant]
 public sealed class StorageQuotaGrain(
     [PersistentState("quota", UploadStreams.UploadStore)] IPersistentState<StorageQuotaState> state)

@@ -8,6 +8,10 @@ namespace OrleansUploads.Api.Tus;
 /// are structured fields: a Boolean <c>Upload-Complete</c> (<c>?1</c> or <c>?0</c>), Integers for
 /// <c>Upload-Offset</c> and <c>Upload-Length</c>; an invalid value counts as absent.
 /// </summary>
+/// <remarks>
+/// A protocol apart from tus, so its vocabulary is apart from <see cref="TusHeaders"/>, each a class of header
+/// names; the names both protocols share (<c>Upload-Offset</c>, <c>Upload-Length</c>) are taken from there.
+/// </remarks>
 public static class ResumableDraft
 {
     public const string InteropVersion = "Upload-Draft-Interop-Version";
