@@ -1,6 +1,7 @@
 namespace OrleansUploads.Abstractions;
 
 /// <summary>Where an upload is in its life. Terminal states never change again.</summary>
+/// <remarks>Its names are part of the JSON contract, which the client library mirrors in its own <c>OrleansUploads.Client.UploadState</c>.</remarks>
 public enum UploadState
 {
     /// <summary>Declared, no writer has attached yet.</summary>

@@ -1,5 +1,11 @@
 namespace OrleansUploads.Client;
 
+/// <remarks>
+/// The client's side of one terminal-state rule per language: it mirrors the service's JSON contract,
+/// whose rule lives in <c>OrleansUploads.Abstractions.UploadStateExtensions.IsTerminal</c> (src/Abstractions).
+/// The client library is a separate package that must not reference the service's assemblies, so the
+/// rule is repeated here rather than shared.
+/// </remarks>
 public static class UploadStateExtensions
 {
     /// <summary>

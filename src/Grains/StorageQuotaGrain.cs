@@ -7,6 +7,11 @@ namespace OrleansUploads.Grains;
 /// One owner's stored bytes against a quota. Reentrant, with changes made at the same time stored in
 /// one write, like the catalogs: every creation and ending of the owner's uploads passes here.
 /// </summary>
+/// <remarks>
+/// Declared like <see cref="UploadCatalogGrain"/> and <see cref="UploadQueueGrain"/> (reentrant, one persisted
+/// state) and kept apart from them: they keep sets of ids, this one sums bytes against a limit, and a
+/// completed upload keeps its bytes here after it has left its owner's catalog, until it is deleted.
+/// </remarks>
 [Reentrant]
 public sealed class StorageQuotaGrain(
     [PersistentState("quota", UploadStreams.UploadStore)] IPersistentState<StorageQuotaState> state)
@@ -46,9 +51,9 @@ public sealed class StorageQuotaGrain(
     }
 
     /// <summary>
-    /// Gives back what uploads hold that are gone or ended without completing (their release was lost
-    /// with a failure), so a quota never stays taken by bytes nobody keeps. Callers at the limit at the
-    /// same time share one pass.
+    /// Gives back what uploads hold that no longer exist or are gone (their release was lost with a
+    /// failure), so a quota never stays taken by bytes nobody keeps. Callers at the limit at the same
+    /// time share one pass.
     /// </summary>
     private Task ReconcileAsync() => (_reconcile ??= new(ReconcileOnceAsync)).RunAsync();
 
@@ -57,7 +62,7 @@ public sealed class StorageQuotaGrain(
         var settled = DateTime.UtcNow - TimeSpan.FromMinutes(1);
         var ids = Reserved.Keys.Where(id => !_reservedAt.TryGetValue(id, out var at) || at < settled).ToArray();
         var statuses = await Task.WhenAll(ids.Select(id => GrainFactory.GetGrain<IUploadGrain>(id).PeekAsync()));
-        var gone = ids.Where((_, index) => statuses[index] is not { } status || status.State.IsTerminal() && status.State != UploadState.Completed).ToList();
+        var gone = ids.Where((_, index) => statuses[index] is not { } status || status.State.IsGone()).ToList();
         if (gone.Count(Reserved.Remove) > 0)
         {
             await _writes.StoreChangeAsync();

@@ -36,7 +36,7 @@ public sealed partial class UploadGrain
             return;
         }
 
-        if (part.State.IsTerminal() && part.State != UploadState.Completed)
+        if (part.State.IsGone())
         {
             await FinishAsync(UploadState.Failed, $"Part {index + 1} of {parts.Length} ({part.Id}) is {part.State.ToString().ToLowerInvariant()}{(part.Error is { } why ? $": {why}" : ".")}");
             return;

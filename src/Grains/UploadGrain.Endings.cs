@@ -62,7 +62,7 @@ public sealed partial class UploadGrain
             return null;
         }
 
-        if (Upload.State is UploadState.Cancelled or UploadState.Failed or UploadState.Expired or UploadState.Deleted)
+        if (Upload.State.IsGone())
         {
             return Snapshot();
         }

@@ -10,7 +10,7 @@ namespace OrleansUploads.Terminal;
 /// </summary>
 public static class GetCommand
 {
-    private static readonly Argument<string> Id = new("ID") { Description = "The upload's id or URL" };
+    private static readonly Argument<string> Id = UploadIdArgument.Create();
     private static readonly Option<string?> Output = new("--output", "-o") { Description = "Where to save it [default: the upload's file name, here]", HelpName = "FILE" };
 
     public static Command Create(ToolAction action)
@@ -22,7 +22,7 @@ public static class GetCommand
 
     private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
     {
-        var id = UploadsClient.IdOf(context.Parsed.GetValue(Id)!);
+        var id = UploadIdArgument.Of(context.Parsed, Id);
         var path = context.Parsed.GetValue(Output) ?? await DefaultPathAsync(context.Client, id, cancellationToken);
         var saved = await context.Client.DownloadAsync(id, path, cancellationToken: cancellationToken);
         if (context.Json)

@@ -4,9 +4,10 @@ using OrleansUploads.Client;
 namespace OrleansUploads.Terminal;
 
 /// <summary><c>uploads watch ID</c>: follow any upload, whoever sends it, until it ends.</summary>
+/// <remarks>Shaped like every command of the tool; <see cref="CancelCommand"/> says why the likeness stays.</remarks>
 public static class WatchCommand
 {
-    private static readonly Argument<string> Id = new("ID") { Description = "The upload's id or URL" };
+    private static readonly Argument<string> Id = UploadIdArgument.Create();
 
     public static Command Create(ToolAction action)
     {
@@ -17,7 +18,7 @@ public static class WatchCommand
 
     private static async Task<int> RunAsync(ToolContext context, CancellationToken cancellationToken)
     {
-        var id = UploadsClient.IdOf(context.Parsed.GetValue(Id)!);
+        var id = UploadIdArgument.Of(context.Parsed, Id);
         UploadStatus? last = null;
         if (context.Json)
         {

@@ -21,7 +21,7 @@ public static class FinalParts
             {
                 null => "is not an upload of yours",
                 { Concat: not "partial" } => "was not created as a partial upload (Upload-Concat: partial)",
-                { State: UploadState.Cancelled or UploadState.Failed or UploadState.Expired or UploadState.Deleted } => $"is {part.State.ToString().ToLowerInvariant()}",
+                { State: var state } when state.IsGone() => $"is {state.ToString().ToLowerInvariant()}",
                 { Parts.Length: > 0 } => "is already part of another final upload",
                 _ => null,
             };

@@ -69,7 +69,7 @@ public static class ResumableDraftApi
         context.Response.Headers.CacheControl = "no-store";
         return services.ForCallerUploadAsync(id, context, status =>
         {
-            if (ResumableDraft.IsGone(status))
+            if (status.State.IsGone())
             {
                 return Task.FromResult<IResult>(TypedResults.StatusCode(StatusCodes.Status410Gone));
             }

@@ -32,7 +32,7 @@ public static class StatusApi
         services.ForCallerUploadAsync(id, context, status =>
         {
             // The status of an upload that is gone is still the status; only its offset fields are left out, as HEAD's 410 has none.
-            if (ResumableDraft.Speaks(context.Request) && !ResumableDraft.IsGone(status))
+            if (ResumableDraft.Speaks(context.Request) && !status.State.IsGone())
             {
                 ResumableDraftApi.AddOffsetRetrievalHeaders(context, status, services.Options.Value.MaxSizeBytes);
             }

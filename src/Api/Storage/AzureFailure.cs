@@ -3,6 +3,12 @@ using Azure;
 namespace OrleansUploads.Api.Storage;
 
 /// <summary>Azure Storage failures in the terms the rest of the API knows: an unreachable or failing service is <see cref="StorageUnavailableException"/>.</summary>
+/// <remarks>
+/// Shaped like <see cref="S3Failure"/> and kept apart from it: each catches one SDK's exception types, and
+/// the SDKs say "unreachable" differently (Azure gathers its failed retries in an AggregateException, AWS
+/// throws AmazonClientException or a timed-out cancellation). What is alike is only the try around the
+/// call and the overload without a result; a shared one would take the whole mapping as an argument.
+/// </remarks>
 internal static class AzureFailure
 {
     public static async Task<T> MapAsync<T>(Func<Task<T>> call)

@@ -5,6 +5,7 @@ using Amazon.S3;
 namespace OrleansUploads.Api.Storage;
 
 /// <summary>S3 failures in the terms the rest of the API knows: an unreachable or failing service is <see cref="StorageUnavailableException"/>.</summary>
+/// <remarks>Shaped like <see cref="AzureFailure"/>, which says why the two stay apart: each maps one SDK's exception types.</remarks>
 internal static class S3Failure
 {
     public static async Task<T> MapAsync<T>(Func<Task<T>> call)

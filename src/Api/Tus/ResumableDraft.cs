@@ -8,6 +8,10 @@ namespace OrleansUploads.Api.Tus;
 /// are structured fields: a Boolean <c>Upload-Complete</c> (<c>?1</c> or <c>?0</c>), Integers for
 /// <c>Upload-Offset</c> and <c>Upload-Length</c>; an invalid value counts as absent.
 /// </summary>
+/// <remarks>
+/// A protocol apart from tus, so its vocabulary is apart from <see cref="TusHeaders"/>, each a class of header
+/// names; the names both protocols share (<c>Upload-Offset</c>, <c>Upload-Length</c>) are taken from there.
+/// </remarks>
 public static class ResumableDraft
 {
     public const string InteropVersion = "Upload-Draft-Interop-Version";
@@ -21,9 +25,6 @@ public static class ResumableDraft
 
     /// <summary>Whether the request speaks the draft (a version this service implements) rather than tus.</summary>
     public static bool Speaks(HttpRequest request) => Versions.Contains(request.Headers[InteropVersion].ToString());
-
-    /// <summary>An upload that ended otherwise than completed: offset retrieval finds it gone (410).</summary>
-    public static bool IsGone(UploadStatus status) => status.State.IsTerminal() && status.State != UploadState.Completed;
 
     /// <summary>The Boolean <c>Upload-Complete</c>; null when absent or not a Boolean.</summary>
     public static bool? Complete(HttpRequest request) => request.Headers[UploadComplete].ToString().Trim() switch

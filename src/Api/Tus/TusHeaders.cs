@@ -1,6 +1,7 @@
 namespace OrleansUploads.Api.Tus;
 
 /// <summary>The tus 1.0 vocabulary this server speaks.</summary>
+/// <remarks>The IETF draft's vocabulary, a protocol of its own, is <see cref="ResumableDraft"/>, which says why the two stay apart.</remarks>
 public static class TusHeaders
 {
     public const string Version = "1.0.0";

@@ -47,7 +47,7 @@ public static class TusResults
     public static IResult ForHead(HttpContext context, UploadStatus status, Func<string, string> locationOf)
     {
         AddState(context, status);
-        if (status.State.IsTerminal() && status.State != UploadState.Completed)
+        if (status.State.IsGone())
         {
             return TypedResults.StatusCode(StatusCodes.Status410Gone);
         }

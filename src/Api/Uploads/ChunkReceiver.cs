@@ -75,34 +75,13 @@ public sealed class ChunkReceiver(
             }
 
             write = await ChunkWrite.OpenAsync(grain, grant, request, store, counters, options.Value.ReportInterval);
-            using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, writer.Stopping, drain.Deadline);
-            var outcome = await write.SettleAsync(await write.CopyBodyAsync(stopping.Token), writer);
-            if (IsDrainCut(outcome, writer, requestAborted))
-            {
-                // Cut by this instance on its way out, not left by the client nor stopped by the grain: it hears where to resume.
-                return outcome with { Result = ChunkResult.Draining };
-            }
-
-            if (outcome.Result is ChunkResult.Disconnected or ChunkResult.TooSlow)
-            {
-                logger.LogDebug("Body of upload {UploadId} ended early at {Offset} ({Result})", request.UploadId, outcome.Status?.BytesReceived, outcome.Result);
-            }
-
-            return outcome;
+            return await StoreBodyAsync(write, request, writer, requestAborted);
         }
         catch (Exception exception)
         {
-            var kept = write is not null ? await write.AbandonAsync() : await grain.ReleaseAfterFailureAsync(grant.LeaseId!.Value, grant.Status!.BytesReceived);
-            if (exception is StaleWriterException)
+            if (await AbandonAfterFailureAsync(exception, grain, grant, write, request.UploadId) is { } outcome)
             {
-                // Its lease was taken while it could not hear: the newer writer's bytes stand.
-                return new ChunkOutcome(ChunkResult.Superseded, kept ?? grant.Status);
-            }
-
-            if (StorageFailure.IsFull(exception) || StorageFailure.IsUnavailable(exception))
-            {
-                logger.LogWarning("Storage failed for upload {UploadId}; kept {Offset} bytes: {Error}", request.UploadId, kept?.BytesReceived, exception.Message);
-                return new ChunkOutcome(StorageFailure.IsFull(exception) ? ChunkResult.StorageFull : ChunkResult.StorageUnavailable, kept ?? grant.Status);
+                return outcome;
             }
 
             throw;
@@ -114,6 +93,47 @@ public sealed class ChunkReceiver(
                 await write.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>Copies the body into storage until it ends, the grain stops the writer, or the drain's deadline cuts it.</summary>
+    private async Task<ChunkOutcome> StoreBodyAsync(ChunkWrite write, ChunkRequest request, UploadWriter writer, CancellationToken requestAborted)
+    {
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, writer.Stopping, drain.Deadline);
+        var outcome = await write.SettleAsync(await write.CopyBodyAsync(stopping.Token), writer);
+        if (IsDrainCut(outcome, writer, requestAborted))
+        {
+            // Cut by this instance on its way out, not left by the client nor stopped by the grain: it hears where to resume.
+            return outcome with { Result = ChunkResult.Draining };
+        }
+
+        if (outcome.Result is ChunkResult.Disconnected or ChunkResult.TooSlow)
+        {
+            logger.LogDebug("Body of upload {UploadId} ended early at {Offset} ({Result})", request.UploadId, outcome.Status?.BytesReceived, outcome.Result);
+        }
+
+        return outcome;
+    }
+
+    /// <summary>
+    /// Releases the lease after a write failed, keeping what was committed; the outcome a client can act
+    /// on (superseded, storage full or unavailable), or null for a failure the caller rethrows.
+    /// </summary>
+    private async Task<ChunkOutcome?> AbandonAfterFailureAsync(Exception exception, IUploadGrain grain, LeaseGrant grant, ChunkWrite? write, string uploadId)
+    {
+        var kept = write is not null ? await write.AbandonAsync() : await grain.ReleaseAfterFailureAsync(grant.LeaseId!.Value, grant.Status!.BytesReceived);
+        if (exception is StaleWriterException)
+        {
+            // Its lease was taken while it could not hear: the newer writer's bytes stand.
+            return new ChunkOutcome(ChunkResult.Superseded, kept ?? grant.Status);
+        }
+
+        if (StorageFailure.IsFull(exception) || StorageFailure.IsUnavailable(exception))
+        {
+            logger.LogWarning("Storage failed for upload {UploadId}; kept {Offset} bytes: {Error}", uploadId, kept?.BytesReceived, exception.Message);
+            return new ChunkOutcome(StorageFailure.IsFull(exception) ? ChunkResult.StorageFull : ChunkResult.StorageUnavailable, kept ?? grant.Status);
+        }
+
+        return null;
     }
 
     /// <summary>

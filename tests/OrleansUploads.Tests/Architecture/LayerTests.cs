@@ -5,8 +5,8 @@ namespace OrleansUploads.Tests.Architecture;
 
 /// <summary>
 /// The project and folder dependencies the README's architecture section draws, read from the project
-/// files and the <c>using</c> lines: executables are never referenced, and inside the API each folder
-/// only uses folders below it.
+/// files, the <c>using</c> lines and fully-qualified names in code: executables are never referenced, and
+/// inside the API each folder (with every folder nested in it) only uses folders below it.
 /// </summary>
 public sealed partial class LayerTests
 {
@@ -69,7 +69,7 @@ public sealed partial class LayerTests
     public void Every_api_file_sits_in_the_folder_its_namespace_names()
     {
         var offending = ApiSources()
-            .Where(file => FolderOf(file) is var folder && !File.ReadLines(file).Contains($"namespace OrleansUploads.Api.{folder};"))
+            .Where(file => !File.ReadLines(file).Contains($"namespace {NamespaceOf(file)};"))
             .Select(file => Path.GetRelativePath(Source, file));
         Assert.Empty(offending);
     }
@@ -84,15 +84,35 @@ public sealed partial class LayerTests
         Assert.Empty(large);
     }
 
+    /// <summary>The API's sources in its folders, however deep; not <c>Program.cs</c> at the top, which only composes.</summary>
     private static IEnumerable<string> ApiSources() =>
-        Directory.EnumerateFiles(Path.Combine(Source, "Api"), "*.cs", SearchOption.AllDirectories)
-            .Where(file => Path.GetRelativePath(Path.Combine(Source, "Api"), file).Split(Path.DirectorySeparatorChar) is [var top, _] && top is not ("obj" or "bin"));
+        Directory.EnumerateFiles(ApiRoot, "*.cs", SearchOption.AllDirectories)
+            .Where(file => PathInApi(file) is [var top, _, ..] && top is not ("obj" or "bin"));
 
-    private static string FolderOf(string file) => Path.GetFileName(Path.GetDirectoryName(file)!);
+    private static string ApiRoot => Path.Combine(Source, "Api");
 
+    private static string[] PathInApi(string file) => Path.GetRelativePath(ApiRoot, file).Split(Path.DirectorySeparatorChar);
+
+    /// <summary>The API folder a file belongs to: the top one, so a nested folder keeps its parent's rank.</summary>
+    private static string FolderOf(string file) => PathInApi(file)[0];
+
+    private static string NamespaceOf(string file) => "OrleansUploads.Api." + string.Join('.', PathInApi(file)[..^1]);
+
+    /// <summary>
+    /// The other API folders a file names, in its <c>using</c> lines or anywhere in its code as a qualified
+    /// name (<c>OrleansUploads.Api.Hosting.UploadDrain</c>), which needs no <c>using</c>; comment lines aside.
+    /// </summary>
     private static IEnumerable<string> UsedApiFolders(string file) =>
-        File.ReadLines(file).Select(line => ApiUsing().Match(line)).Where(m => m.Success).Select(m => m.Groups[1].Value);
+        File.ReadLines(file)
+            .Where(line => !line.TrimStart().StartsWith("//", StringComparison.Ordinal))
+            .SelectMany(line => ApiUsing().Matches(line).Concat(ApiQualifiedName().Matches(line)))
+            .Select(m => m.Groups[1].Value)
+            .Where(used => used != FolderOf(file))
+            .Distinct();
 
     [GeneratedRegex(@"^using (?:static )?OrleansUploads\.Api\.(\w+)")]
     private static partial Regex ApiUsing();
+
+    [GeneratedRegex(@"\bOrleansUploads\.Api\.(\w+)\.")]
+    private static partial Regex ApiQualifiedName();
 }
