@@ -10,13 +10,16 @@ namespace OrleansUploads.Cluster;
 /// keeps its uploads and stream subscriptions across a restart without any server to install.
 /// </summary>
 /// <remarks>
-/// A file is a header (a mark, the state's version, the length of the state) and the state. A record
-/// that fits in one page is written over the old one by one positioned write: the kernel copies a page
-/// it began whole even when the process is killed, and bytes past the length (from a longer earlier
-/// state) are never read; that keeps an upload's state write to three system calls. A larger record (a
-/// catalog of many uploads) could be cut between pages, so it goes to a new file that replaces the old
-/// one. Either way a crash of the process leaves one version whole. The version is the ETag. Files
-/// written before the header existed are read as bare states.
+/// A record is a header (a mark, the state's version, the length of the state) and the state, in one of
+/// two slots: the grain's file and, once a state outgrew a page, a second file beside it. A record that
+/// fits in one page is written over the first slot by one positioned write: the kernel copies a page it
+/// began whole even when the process is killed, and bytes past the length (from a longer earlier state)
+/// are never read; that keeps an upload's state write to a few system calls. A larger record (a catalog
+/// of many uploads) could be cut between pages, so it goes into the slot that does not hold the newest
+/// version, state first and header last: a write cut short leaves that slot's header as it was, older
+/// than the other slot's, so the newest whole version is still the one read. No write makes a new file
+/// (a replaced file would cost the file system an inode for every write of a busy catalog). The version
+/// is the ETag. Files written before the header existed are read as bare states.
 /// </remarks>
 public sealed class FileGrainStorage(string folder, IGrainStorageSerializer serializer) : IGrainStorage
 {
@@ -28,8 +31,9 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var path = PathOf(stateName, grainId);
-        var bytes = File.Exists(path) ? await File.ReadAllBytesAsync(path) : [];
-        if (bytes.Length == 0)
+        var first = File.Exists(path) ? await File.ReadAllBytesAsync(path) : [];
+        var second = File.Exists(LargePath(path)) ? await File.ReadAllBytesAsync(LargePath(path)) : [];
+        if (first.Length == 0 && second.Length == 0)
         {
             grainState.State = Activator.CreateInstance<T>();
             grainState.ETag = null;
@@ -37,7 +41,7 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
             return;
         }
 
-        var (version, state) = Parse(bytes);
+        var (version, state) = Newest(first, second);
         grainState.State = serializer.Deserialize<T>(new BinaryData(state));
         grainState.ETag = version.ToString();
         grainState.RecordExists = true;
@@ -52,8 +56,10 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
         using (var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite))
         {
             var version = StoredVersion(file);
-            EnsureETag(version, grainState.ETag);
-            next = (version ?? 0) + 1;
+            var large = LargeVersion(path);
+            var newest = Newer(version, large);
+            EnsureETag(newest, grainState.ETag);
+            next = (newest ?? 0) + 1;
             Mark.CopyTo(record);
             BinaryPrimitives.WriteInt64LittleEndian(record.AsSpan(4), next);
             BinaryPrimitives.WriteInt32LittleEndian(record.AsSpan(12), state.Length);
@@ -62,13 +68,14 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
             {
                 RandomAccess.Write(file, record, 0);
             }
-        }
-
-        if (record.Length > Page)
-        {
-            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
-            File.WriteAllBytes(temporary, record);
-            File.Move(temporary, path, overwrite: true);
+            else if (large is null || large < version)
+            {
+                WriteHeaderLast(LargePath(path), record);
+            }
+            else
+            {
+                WriteHeaderLast(file, record);
+            }
         }
 
         grainState.ETag = next.ToString();
@@ -83,11 +90,13 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
         {
             using (var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read))
             {
-                EnsureETag(StoredVersion(file), grainState.ETag);
+                EnsureETag(Newer(StoredVersion(file), LargeVersion(path)), grainState.ETag);
             }
 
             File.Delete(path);
         }
+
+        File.Delete(LargePath(path));
 
         grainState.ETag = null;
         grainState.RecordExists = false;
@@ -99,12 +108,49 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
     private string PathOf(string stateName, GrainId grainId) =>
         Path.Combine(_folder.Value, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{stateName}\n{grainId}"))));
 
+    /// <summary>The second slot, beside the grain's file: it holds a record only once a state outgrew a page.</summary>
+    private static string LargePath(string path) => path + ".large";
+
+    private static long? LargeVersion(string path)
+    {
+        if (!File.Exists(LargePath(path)))
+        {
+            return null;
+        }
+
+        using var file = File.OpenHandle(LargePath(path), FileMode.Open, FileAccess.Read);
+        return StoredVersion(file);
+    }
+
+    private static long? Newer(long? first, long? second) => (second ?? -1) > (first ?? -1) ? second : first;
+
+    private static void WriteHeaderLast(string path, byte[] record)
+    {
+        using var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite);
+        WriteHeaderLast(file, record);
+    }
+
+    /// <summary>The state, then the header that makes it the slot's version: cut in between, the slot keeps its older version.</summary>
+    private static void WriteHeaderLast(Microsoft.Win32.SafeHandles.SafeFileHandle file, byte[] record)
+    {
+        RandomAccess.Write(file, record.AsSpan(HeaderSize), HeaderSize);
+        RandomAccess.Write(file, record.AsSpan(0, HeaderSize), 0);
+    }
+
     /// <summary>The version stored, 0 for a file from before versions, null for no state at all.</summary>
     private static long? StoredVersion(Microsoft.Win32.SafeHandles.SafeFileHandle file)
     {
         Span<byte> header = stackalloc byte[HeaderSize];
         var read = RandomAccess.Read(file, header, 0);
         return read == 0 ? null : read == HeaderSize && header[..4].SequenceEqual(Mark) ? BinaryPrimitives.ReadInt64LittleEndian(header[4..]) : 0;
+    }
+
+    /// <summary>The slot with the newer version; a second slot that holds none (or is cut short) never wins.</summary>
+    private static (long Version, ReadOnlyMemory<byte> State) Newest(byte[] first, byte[] second)
+    {
+        var small = first.Length > 0 ? Parse(first) : (Version: -1, State: ReadOnlyMemory<byte>.Empty);
+        return second.Length >= HeaderSize && second.AsSpan(0, 4).SequenceEqual(Mark) && Parse(second) is var large && large.Version > small.Version
+            ? large : small;
     }
 
     private static (long Version, ReadOnlyMemory<byte> State) Parse(byte[] bytes)

@@ -6,7 +6,7 @@ using OrleansUploads.Grains;
 
 namespace OrleansUploads.Tests.Cluster;
 
-/// <summary>The embedded grain storage: states written in place or replaced whole, versions as ETags, and files from before versions.</summary>
+/// <summary>The embedded grain storage: states written in place, large ones in two slots, versions as ETags, and files from before versions.</summary>
 public sealed class FileGrainStorageTests : IDisposable
 {
     private static readonly GrainId Grain = GrainId.Create("catalog", "owner");
@@ -64,6 +64,75 @@ public sealed class FileGrainStorageTests : IDisposable
         await storage.ReadStateAsync("catalog", Grain, again);
 
         Assert.Equal(["new", "old"], again.State!.Active.Order());
+    }
+
+    [Fact]
+    public async Task A_large_state_is_written_over_in_its_two_slots_without_a_new_file_per_write()
+    {
+        var storage = new FileGrainStorage(_folder, _serializer);
+        var state = new GrainState<UploadCatalogState>(Catalog(5_000, "first"));
+        await storage.WriteStateAsync("catalog", Grain, state);
+        await storage.WriteStateAsync("catalog", Grain, state);
+        var files = await InodesAsync();
+
+        for (var write = 0; write < 4; write++)
+        {
+            state.State = Catalog(5_000 - write, $"write-{write}");
+            await storage.WriteStateAsync("catalog", Grain, state);
+            Assert.Equal(files, await InodesAsync());
+        }
+
+        Assert.Equal(2, files.Count);
+        var read = new GrainState<UploadCatalogState>();
+        await new FileGrainStorage(_folder, _serializer).ReadStateAsync("catalog", Grain, read);
+        Assert.Equal(state.State!.Active, read.State!.Active);
+        Assert.Equal("6", read.ETag);
+    }
+
+    [Fact]
+    public async Task A_large_write_cut_short_leaves_the_version_before_it_to_be_read()
+    {
+        var storage = new FileGrainStorage(_folder, _serializer);
+        var state = new GrainState<UploadCatalogState>(Catalog(5_000, "older"));
+        await storage.WriteStateAsync("catalog", Grain, state);
+        state.State = Catalog(5_000, "newest");
+        await storage.WriteStateAsync("catalog", Grain, state);
+
+        // The next write goes into the slot holding the older version; cut it before its header is written.
+        var older = Directory.GetFiles(_folder).Single(path => File.ReadAllText(path).Contains("older-"));
+        await using (var slot = new FileStream(older, FileMode.Open, FileAccess.Write))
+        {
+            slot.Position = 100;
+            slot.Write(new byte[20_000]);
+        }
+
+        var read = new GrainState<UploadCatalogState>();
+        await new FileGrainStorage(_folder, _serializer).ReadStateAsync("catalog", Grain, read);
+        Assert.Equal(state.State!.Active, read.State!.Active);
+        Assert.Equal("2", read.ETag);
+
+        read.State.Active.Add("after");
+        await storage.WriteStateAsync("catalog", Grain, read);
+        var again = new GrainState<UploadCatalogState>();
+        await new FileGrainStorage(_folder, _serializer).ReadStateAsync("catalog", Grain, again);
+        Assert.Equal(read.State!.Active, again.State!.Active);
+        Assert.Equal("3", again.ETag);
+    }
+
+    private static UploadCatalogState Catalog(int ids, string prefix) => new() { Active = [.. Enumerable.Range(0, ids).Select(i => $"{prefix}-{i:D28}")] };
+
+    /// <summary>Each file of the folder with its inode: a file replaced by a new one gets a new inode.</summary>
+    private async Task<Dictionary<string, string>> InodesAsync()
+    {
+        var inodes = new Dictionary<string, string>();
+        foreach (var path in Directory.GetFiles(_folder))
+        {
+            using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
+            inodes[Path.GetFileName(path)] = (await stat.StandardOutput.ReadToEndAsync()).Trim();
+            await stat.WaitForExitAsync();
+        }
+
+        return inodes;
     }
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
