@@ -53,6 +53,25 @@ public sealed class CrashCompletionTests
         await HeardCompletedOnceAsync(watcher, location, data);
     }
 
+    [Fact]
+    public async Task After_a_crash_at_the_last_byte_a_watch_that_looks_first_hears_the_completion_once()
+    {
+        await using var service = await UploadService.StartAsync();
+        using var client = service.CreateClient();
+        var (location, data) = await CrashAtTheLastByteAsync(service, client, watcher: null);
+
+        // Nothing but this watcher has touched the upload since the restart.
+        await using var watcher = await Watcher.ConnectAsync(service.BaseAddress);
+        var snapshot = await watcher.WatchAsync(IdOf(location));
+
+        // Its own Watch may be what completes the upload; it hears the end as an event all the same, as
+        // soon as any watcher hears an upload end (not at the relay's re-read of quiet uploads, 30 s on).
+        Assert.Equal(data.Length, snapshot.BytesReceived);
+        await HeardCompletedOnceAsync(watcher, location, data);
+        var status = await client.StatusAsync(location);
+        Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
+    }
+
     /// <summary>
     /// An upload whose last byte was committed, and then the service was SIGKILLed and started again.
     /// <paramref name="watcher"/>, when given, watches it from before the crash.
