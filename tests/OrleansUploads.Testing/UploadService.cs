@@ -12,10 +12,11 @@ public sealed class UploadService : IAsyncDisposable
     private readonly bool _ownsData;
     private ChildProcess? _process;
 
-    private UploadService(string dataPath, int httpPort, string[] settings, bool ownsData)
+    private UploadService(string dataPath, int httpPort, string[] settings, bool ownsData, int gatewayPort = 0)
     {
         DataPath = dataPath;
         HttpPort = httpPort;
+        GatewayPort = gatewayPort;
         _settings = settings;
         _ownsData = ownsData;
     }
@@ -23,6 +24,9 @@ public sealed class UploadService : IAsyncDisposable
     public string DataPath { get; }
     public int HttpPort { get; }
     public Uri BaseAddress => new($"http://127.0.0.1:{HttpPort}");
+
+    /// <summary>The gateway of the co-hosted silo, where API instances in client mode join it (0 for an instance in client mode).</summary>
+    public int GatewayPort { get; }
 
     public long ResidentBytes => Process.ResidentBytes;
 
@@ -44,8 +48,9 @@ public sealed class UploadService : IAsyncDisposable
 
     private static async Task<UploadService> StartAsync(string dataPath, bool ownsData, string[] settings)
     {
+        var gatewayPort = FreePort.Next();
         var service = new UploadService(dataPath, FreePort.Next(), [
-            $"--Cluster:SiloPort={FreePort.Next()}", $"--Cluster:GatewayPort={FreePort.Next()}", .. settings], ownsData);
+            $"--Cluster:SiloPort={FreePort.Next()}", $"--Cluster:GatewayPort={gatewayPort}", .. settings], ownsData, gatewayPort);
         await service.RestartAsync();
         return service;
     }
@@ -53,6 +58,10 @@ public sealed class UploadService : IAsyncDisposable
     /// <summary>An API instance in client mode in front of <paramref name="silo"/>, sharing its data folder.</summary>
     public static Task<UploadService> StartClientAsync(SiloProcess silo, params string[] settings) =>
         StartClientAsync(silo.DataPath, [$"--Cluster:GatewayPort={silo.GatewayPort}", .. settings]);
+
+    /// <summary>An API instance in client mode in front of the silo that <paramref name="service"/> hosts, sharing its data folder.</summary>
+    public static Task<UploadService> StartClientAsync(UploadService service, params string[] settings) =>
+        StartClientAsync(service.DataPath, [$"--Cluster:GatewayPort={service.GatewayPort}", .. settings]);
 
     /// <summary>An API instance in client mode; <paramref name="settings"/> say how it finds the cluster.</summary>
     public static async Task<UploadService> StartClientAsync(string dataPath, params string[] settings)

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using OrleansUploads.Abstractions;
 using OrleansUploads.Grains;
@@ -33,6 +34,15 @@ public class FakeClockCluster : IAsyncLifetime
         builder.ConfigureClient(client => client.AddMemoryStreams(UploadStreams.Provider));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
+    }
+
+    /// <summary>Whether the upload store holds a record for the upload, read from the store itself, not through the grain.</summary>
+    public async Task<bool> StoresRecordOfAsync(IUploadGrain grain)
+    {
+        var store = _cluster!.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(UploadStreams.UploadStore);
+        var record = new GrainState<UploadGrainState>();
+        await store.ReadStateAsync("upload", grain.GetGrainId(), record);
+        return record.RecordExists;
     }
 
     /// <summary>The grain's timing; a cluster for other rules may set more.</summary>

@@ -44,20 +44,56 @@ public sealed class RetentionClockTests(RetentionClockTests.Cluster cluster) : I
             TimeSpan.FromSeconds(10), "the deleted upload's bytes to be queued for deletion");
     }
 
-    [Fact]
-    public async Task An_ended_upload_is_forgotten_after_a_while_and_its_id_becomes_unknown()
+    [Theory]
+    [InlineData(UploadState.Cancelled)]
+    [InlineData(UploadState.Expired)]
+    [InlineData(UploadState.Deleted)]
+    [InlineData(UploadState.Failed)]
+    public async Task An_ended_upload_is_forgotten_after_a_while_and_its_id_becomes_unknown(UploadState ending)
     {
-        var grain = await CreateAsync(1000);
-        await grain.CancelAsync("owner");
+        var grain = await EndAsync(ending);
+        Assert.Equal(ending, (await StatusAsync(grain))!.State);
 
         cluster.Clock.Advance(Cluster.ForgetEndedAfter - Second);
         await TickAsync(grain);
-        Assert.Equal(UploadState.Cancelled, (await StatusAsync(grain))!.State);
+        Assert.Equal(ending, (await StatusAsync(grain))!.State);
+        Assert.True(await cluster.StoresRecordOfAsync(grain), "the ended upload's record is kept for its retention");
 
         cluster.Clock.Advance(2 * Second);
         await TickAsync(grain);
         Assert.Null(await StatusAsync(grain));
         Assert.Null(await grain.PeekAsync());
+        Assert.False(await cluster.StoresRecordOfAsync(grain), "the forgotten upload's record is still in grain storage");
+    }
+
+    /// <summary>An upload brought to <paramref name="ending"/> the way the service brings one there.</summary>
+    private async Task<IUploadGrain> EndAsync(UploadState ending)
+    {
+        switch (ending)
+        {
+            case UploadState.Cancelled:
+                var cancelled = await CreateAsync(1000);
+                await cancelled.CancelAsync("owner");
+                return cancelled;
+            case UploadState.Expired:
+                var expired = await CreateAsync(1000);
+                cluster.Clock.Advance(FakeClockCluster.ExpireAfter + Second);
+                await TickAsync(expired);
+                return expired;
+            case UploadState.Deleted:
+                // A completed upload deleted by its owner (DELETE, or the hub's Cancel).
+                var deleted = await CreateAsync(10);
+                var lease = (await deleted.AcquireLeaseAsync(0, Writer(), "owner")).LeaseId!.Value;
+                await deleted.CompleteAndProcessAsync(cluster.Client, lease, 10, "digest");
+                await deleted.CancelAsync("owner");
+                return deleted;
+            case UploadState.Failed:
+                var failed = await CreateAsync(1000);
+                await failed.FailAsync("Stored data was lost.");
+                return failed;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(ending), ending, "not an ending this test covers");
+        }
     }
 
     /// <summary>What the reminder service does when the reminder comes due.</summary>

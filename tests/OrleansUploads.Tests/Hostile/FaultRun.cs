@@ -7,7 +7,8 @@ namespace OrleansUploads.Tests.Hostile;
 
 /// <summary>
 /// The clients of a fault run: each upload takes a few random steps, surviving the service's deaths,
-/// and every <paramref name="killEvery"/> requests the service is killed (SIGKILL) and started again.
+/// and every <paramref name="killEvery"/> steps the service is killed (SIGKILL) and started again, so
+/// the kills grow with the number of uploads.
 /// </summary>
 internal sealed class FaultRun(UploadService service, int seed, int killEvery)
 {
@@ -45,7 +46,7 @@ internal sealed class FaultRun(UploadService service, int seed, int killEvery)
         try
         {
             var random = new Random(HashCode.Combine(seed, index));
-            var source = RandomBytes(random.Next(4) switch { 0 => 0, 1 => 1, 2 => 64 << 10, _ => random.Next(1, 1536 << 10) });
+            var source = RandomBytes(SizeOf(random));
             using var client = service.CreateClient();
             var location = await UntilAnsweredAsync(() => client.CreateAsync(source.Length));
             Sources.Add((location, source));
@@ -71,6 +72,14 @@ internal sealed class FaultRun(UploadService service, int seed, int killEvery)
             _concurrency.Release();
         }
     }
+
+    /// <summary>One upload in ten is empty or a single byte (edges worth a few); the rest carry 64 KiB to 2 MiB.</summary>
+    private static int SizeOf(Random random) => random.Next(20) switch
+    {
+        0 => 0,
+        1 => 1,
+        _ => random.Next(64 << 10, (2 << 20) + 1),
+    };
 
     private async Task StepAsync(HttpClient client, string location, byte[] source, long offset, Random random)
     {

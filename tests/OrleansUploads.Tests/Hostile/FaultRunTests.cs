@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using OrleansUploads.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -14,6 +15,9 @@ namespace OrleansUploads.Tests.Hostile;
 /// </summary>
 public sealed class FaultRunTests(ITestOutputHelper output)
 {
+    /// <summary>Steps between kills: a kill lands every few uploads, so a longer run has proportionally more.</summary>
+    private const int KillEvery = 15;
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     [Fact]
@@ -25,24 +29,29 @@ public sealed class FaultRunTests(ITestOutputHelper output)
         // One test client plays every user, so the per-client limits are raised out of its way.
         await using var service = await UploadService.StartAsync(
             "--Uploads:LeaseTakeoverTimeout=00:00:01", "--Limits:MaxActiveUploadsPerOwner=100000", "--Limits:RequestsPerWindow=1000000");
-        var run = new FaultRun(service, seed, killEvery: Math.Max(10, count / 2));
+        var run = new FaultRun(service, seed, killEvery: KillEvery);
+        var clock = Stopwatch.StartNew();
 
         await Task.WhenAll(Enumerable.Range(0, count).Select(run.UploadAsync));
         await run.KillsDoneAsync();
-        output.WriteLine($"{run.Kills} kills; {run.Sources.Count} uploads created; {run.Actions} requests sent.");
+        output.WriteLine($"{run.Kills} kills (one every {KillEvery} steps); {run.Sources.Count} uploads created; {run.Actions} steps taken; {clock.Elapsed:m\\:ss} so far.");
         Assert.True(run.Kills > 0, "the service was never killed");
-        var resumed = 0;
+        // Any look at an upload completes it when all its bytes are stored (by design), so which ones the
+        // run left that way shows only afterwards: their completion is later than the run's end.
+        var ended = DateTimeOffset.UtcNow;
+        var outcomes = new List<Outcome>();
         using var client = service.CreateClient();
         foreach (var (location, source) in run.Sources)
         {
-            resumed += await VerifyAsync(client, service, location, source) ? 1 : 0;
+            outcomes.Add(await VerifyAsync(client, service, location, source, ended));
         }
 
-        output.WriteLine($"{run.Sources.Count - resumed} completed during the run, {resumed} resumed and completed afterwards.");
+        output.WriteLine($"{outcomes.Count(o => o == Outcome.Completed)} completed during the run, " +
+            $"{outcomes.Count(o => o == Outcome.AllStored)} held every byte without being completed at its end (the first look completed them), " +
+            $"{outcomes.Count(o => o == Outcome.Resumed)} resumed and completed afterwards; {clock.Elapsed:m\\:ss} in all.");
     }
 
-    /// <returns>True when the upload had to be resumed to complete.</returns>
-    private static async Task<bool> VerifyAsync(HttpClient client, UploadService service, string location, byte[] source)
+    private static async Task<Outcome> VerifyAsync(HttpClient client, UploadService service, string location, byte[] source, DateTimeOffset ended)
     {
         var offset = await client.OffsetAsync(location);
         var status = await client.StatusAsync(location);
@@ -51,7 +60,7 @@ public sealed class FaultRunTests(ITestOutputHelper output)
         {
             Assert.Equal(Sha256(source), status.Sha256);
             Assert.True(stored.AsSpan().SequenceEqual(source), $"{location}: completed but the stored file differs");
-            return false;
+            return status.CompletedAt >= ended ? Outcome.AllStored : Outcome.Completed;
         }
 
         Assert.True(offset < source.Length, $"{location}: offset {offset} == length without completing ({status.State})");
@@ -61,6 +70,18 @@ public sealed class FaultRunTests(ITestOutputHelper output)
         Assert.Equal(HttpStatusCode.NoContent, rest.StatusCode);
         Assert.Equal(("completed", Sha256(source)), ((await client.StatusAsync(location)).State, (await client.StatusAsync(location)).Sha256));
         Assert.True((await File.ReadAllBytesAsync(service.StoredFile(IdOf(location)))).AsSpan().SequenceEqual(source), $"{location}: resumed file differs");
-        return true;
+        return Outcome.Resumed;
+    }
+
+    private enum Outcome
+    {
+        /// <summary>Completed while the run went on.</summary>
+        Completed,
+
+        /// <summary>Every byte stored at the run's end, yet not completed: the verification's first look completed it.</summary>
+        AllStored,
+
+        /// <summary>Left short of its length; sending the rest completed it.</summary>
+        Resumed,
     }
 }

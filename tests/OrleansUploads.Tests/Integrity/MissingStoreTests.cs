@@ -35,8 +35,21 @@ public sealed class MissingStoreTests(ServiceFixture fixture)
             Directory.Move(files + ".unmounted", files);
         }
 
+        // The operator hears of it: the warning names the upload and what was kept.
+        await Eventually.UntilAsync(() => Task.FromResult(StorageFailureLogged(IdOf(location))), logged => logged is not null, TimeSpan.FromSeconds(20),
+            "the storage failure to be logged");
+        Assert.Contains("kept 1000 bytes", StorageFailureLogged(IdOf(location)));
+
+        // Nothing was deleted or cut while the folder was away: the stored bytes are the committed ones, and the offset stands.
+        Assert.Equal(data[..1000], await File.ReadAllBytesAsync(fixture.Service.StoredFile(IdOf(location))));
+        Assert.Equal(1000, await _client.OffsetAsync(location));
         using var resumed = await _client.PatchAsync(location, 1000, data[1000..]);
         Assert.Equal(HttpStatusCode.NoContent, resumed.StatusCode);
         Assert.Equal(("completed", Sha256(data)), ((await _client.StatusAsync(location)).State, (await _client.StatusAsync(location)).Sha256));
     }
+
+    /// <summary>The service's log line about this upload's storage failure (each line comes after a 13-character time), or null.</summary>
+    private string? StorageFailureLogged(string uploadId) => fixture.Service.Output.Split('\n')
+        .Select(line => line.Length > 13 ? line[13..].Trim() : "")
+        .FirstOrDefault(line => line.StartsWith($"Storage failed for upload {uploadId};", StringComparison.Ordinal));
 }
