@@ -13,8 +13,10 @@ public sealed class UploadHub(UploadLookup lookup, ProgressRelay relay, UploadCa
     /// <summary>Joins the upload's group and returns its status now, so a late joiner is never left blank.</summary>
     public async Task<UploadStatus> Watch(string uploadId)
     {
-        // Only the owner may join; then subscribe before taking the snapshot, so nothing in between is missed.
-        _ = await lookup.FindAsync(uploadId, Owner) ?? throw UnknownUpload(uploadId);
+        // Only the owner may join; then subscribe before taking the snapshot, so nothing in between is missed,
+        // not even the completion that taking it may cause (an upload whose bytes were all stored by a writer
+        // that died is completed by whoever looks first).
+        _ = await lookup.FindAsIsAsync(uploadId, Owner) ?? throw UnknownUpload(uploadId);
         await relay.WatchAsync(Context.ConnectionId, uploadId);
         return await lookup.FindAsync(uploadId, Owner) ?? throw UnknownUpload(uploadId);
     }

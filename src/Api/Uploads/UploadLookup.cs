@@ -26,6 +26,10 @@ public sealed class UploadLookup(IGrainFactory grains, StoredCompletion completi
         return await completion.CompleteIfAllStoredAsync(grain, status);
     }
 
+    /// <summary>The owner's upload as its grain has it, not completed even when all its bytes are stored.</summary>
+    public async Task<UploadStatus?> FindAsIsAsync(string? uploadId, string owner) =>
+        GrainOf(uploadId) is { } grain ? await grain.GetStatusAsync(owner) : null;
+
     /// <summary>
     /// A page of the owner's unfinished uploads, oldest first, after the upload <paramref name="after"/>
     /// (from the oldest when null). The page's ids come from the owner's catalog, so only the uploads on
