@@ -46,7 +46,9 @@ public static class ThousandAtOnceScenario
             for (var step = 0; step < sides.Length; step++)
             {
                 var side = sides[(round + step) % sides.Length];
+                var cpuBefore = side.Server.CpuSeconds;
                 side.Rates.Add(MegabytesPerSecond(count * size, await side.RoundAsync(count)));
+                side.CpuPerUpload.Add((side.Server.CpuSeconds - cpuBefore) * 1000 / count);
                 SingleUploadScenario.Clear(side.Server);
             }
         }
@@ -55,8 +57,8 @@ public static class ThousandAtOnceScenario
         var bareRate = Median(sides[0].Rates);
         foreach (var side in sides)
         {
-            report.Add(new(scenario, $"{side.Name}: aggregate (median), per upload p50 / p99, failed",
-                $"{Number(Median(side.Rates), "MB/s")}, {Number(Median(side.Durations), "ms")} / {Number(Percentile(side.Durations, 99), "ms")}, {side.Errors}",
+            report.Add(new(scenario, $"{side.Name}: aggregate (median), per upload p50 / p99, server CPU per upload, failed",
+                $"{Number(Median(side.Rates), "MB/s")}, {Number(Median(side.Durations), "ms")} / {Number(Percentile(side.Durations, 99), "ms")}, {Number(Median(side.CpuPerUpload), "ms")}, {side.Errors}",
                 "0 failed", side.Errors == 0));
         }
 
@@ -74,6 +76,8 @@ public static class ThousandAtOnceScenario
         public ServerProcess Server => server;
 
         public List<double> Rates { get; } = [];
+
+        public List<double> CpuPerUpload { get; } = [];
 
         public List<double> Durations { get; private set; } = [];
 
