@@ -40,7 +40,10 @@ public static class UploadSiloConfiguration
             silo.Services.AddGrainStorage(UploadStreams.UploadStore, (services, _) => EmbeddedStore(services, grainsFolder));
             // Stream subscriptions here belong to relays of hubs on this one machine, which re-subscribe
             // whenever a stream falls silent; kept in memory, they cost no file write per watched upload.
-            silo.AddMemoryGrainStorage(UploadStreams.PubSubStore);
+            // Copied with Orleans' own serializer rather than the default JSON one: each upload's stream
+            // stores its producers here once, and JSON made that one of the costlier steps of an upload.
+            silo.AddMemoryGrainStorage(UploadStreams.PubSubStore, options => options.Configure<Serializer>(
+                (memory, serializer) => memory.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
             // Reminders are lost with the process here; an upload also checks its expiry when it activates.
             silo.UseInMemoryReminderService();
         }
