@@ -40,6 +40,8 @@ public static class ThousandAtOnceScenario
             side.Clear();
         }
 
+        await JitSettling.WaitAsync(client, ours, settings.IsSmoke ? TimeSpan.Zero : TimeSpan.FromSeconds(30));
+
         var rounds = settings.Rounds(atLeast: 5);
         for (var round = 0; round < rounds; round++)
         {

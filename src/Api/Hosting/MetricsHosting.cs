@@ -8,7 +8,7 @@ namespace OrleansUploads.Api.Hosting;
 
 /// <summary>
 /// Metrics and traces with OpenTelemetry. Metrics: the service's own (<see cref="UploadCounters.MeterName"/>)
-/// with ASP.NET Core's, Kestrel's, SignalR's and Orleans' meters, scraped in Prometheus' format at
+/// with ASP.NET Core's, Kestrel's, SignalR's, Orleans' and the .NET runtime's (GC, JIT, thread pool) meters, scraped in Prometheus' format at
 /// <c>/metrics</c>. Traces: one activity per request, tagged <c>upload.id</c>, with the grain calls it
 /// made in the same trace. Both go over OTLP when <c>OpenTelemetry:OtlpEndpoint</c> is set; traces also
 /// to the console with <c>OpenTelemetry:ConsoleTraces=true</c>.
@@ -18,7 +18,7 @@ public static class MetricsHosting
     private static readonly string[] Meters =
     [
         UploadCounters.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Http.Connections",
-        "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting", "Microsoft.Orleans",
+        "Microsoft.AspNetCore.Routing", "Microsoft.AspNetCore.Diagnostics", "Microsoft.AspNetCore.RateLimiting", "Microsoft.Orleans", "System.Runtime",
     ];
 
     /// <summary>The activity sources of Orleans' grain calls, as the caller and as the grain.</summary>
