@@ -17,8 +17,9 @@ namespace OrleansUploads.Cluster;
 /// are never read; that keeps an upload's state write to a few system calls. A larger record (a catalog
 /// of many uploads) could be cut between pages, so it goes into the slot that does not hold the newest
 /// version, state first and header last: a write cut short leaves that slot's header as it was, older
-/// than the other slot's, so the newest whole version is still the one read. No write makes a new file
-/// (a replaced file would cost the file system an inode for every write of a busy catalog). The version
+/// than the other slot's, so the newest whole version is still the one read. Past a slot's first write no
+/// write makes a new file (a replaced file would cost the file system an inode for every write of a busy
+/// catalog). The version
 /// is the ETag. Files written before the header existed are read as bare states.
 /// </remarks>
 public sealed class FileGrainStorage(string folder, IGrainStorageSerializer serializer) : IGrainStorage
@@ -33,7 +34,7 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
         var path = PathOf(stateName, grainId);
         var first = File.Exists(path) ? await File.ReadAllBytesAsync(path) : [];
         var second = File.Exists(LargePath(path)) ? await File.ReadAllBytesAsync(LargePath(path)) : [];
-        if (first.Length == 0 && second.Length == 0)
+        if (Newest(first, second) is not var (version, state))
         {
             grainState.State = Activator.CreateInstance<T>();
             grainState.ETag = null;
@@ -41,7 +42,6 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
             return;
         }
 
-        var (version, state) = Newest(first, second);
         grainState.State = serializer.Deserialize<T>(new BinaryData(state));
         grainState.ETag = version.ToString();
         grainState.RecordExists = true;
@@ -67,6 +67,11 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
             if (record.Length <= Page)
             {
                 RandomAccess.Write(file, record, 0);
+                if (large is not null)
+                {
+                    // The state shrank: the large slot is older now, and reading or checking it would cost every write.
+                    File.Delete(LargePath(path));
+                }
             }
             else if (large is null || large < version)
             {
@@ -86,17 +91,23 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var path = PathOf(stateName, grainId);
+        long? small = null;
         if (File.Exists(path))
         {
-            using (var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read))
-            {
-                EnsureETag(Newer(StoredVersion(file), LargeVersion(path)), grainState.ETag);
-            }
-
-            File.Delete(path);
+            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+            small = StoredVersion(file);
         }
 
-        File.Delete(LargePath(path));
+        var large = LargeVersion(path);
+        if (small is not null || large is not null)
+        {
+            EnsureETag(Newer(small, large), grainState.ETag);
+        }
+
+        // The older slot goes first: killed in between, the newest version is left, never an older one brought back.
+        var newestIsLarge = (large ?? -1) > (small ?? -1);
+        File.Delete(newestIsLarge ? path : LargePath(path));
+        File.Delete(newestIsLarge ? LargePath(path) : path);
 
         grainState.ETag = null;
         grainState.RecordExists = false;
@@ -111,6 +122,7 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
     /// <summary>The second slot, beside the grain's file: it holds a record only once a state outgrew a page.</summary>
     private static string LargePath(string path) => path + ".large";
 
+    /// <summary>The large slot's version; null when it holds none, also when its first write was cut before its header.</summary>
     private static long? LargeVersion(string path)
     {
         if (!File.Exists(LargePath(path)))
@@ -119,7 +131,8 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
         }
 
         using var file = File.OpenHandle(LargePath(path), FileMode.Open, FileAccess.Read);
-        return StoredVersion(file);
+        Span<byte> header = stackalloc byte[HeaderSize];
+        return RandomAccess.Read(file, header, 0) == HeaderSize && header[..4].SequenceEqual(Mark) ? BinaryPrimitives.ReadInt64LittleEndian(header[4..]) : null;
     }
 
     private static long? Newer(long? first, long? second) => (second ?? -1) > (first ?? -1) ? second : first;
@@ -145,11 +158,11 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
         return read == 0 ? null : read == HeaderSize && header[..4].SequenceEqual(Mark) ? BinaryPrimitives.ReadInt64LittleEndian(header[4..]) : 0;
     }
 
-    /// <summary>The slot with the newer version; a second slot that holds none (or is cut short) never wins.</summary>
-    private static (long Version, ReadOnlyMemory<byte> State) Newest(byte[] first, byte[] second)
+    /// <summary>The slot with the newer version, null when neither holds one; a large slot whose header was never written holds none.</summary>
+    private static (long Version, ReadOnlyMemory<byte> State)? Newest(byte[] first, byte[] second)
     {
-        var small = first.Length > 0 ? Parse(first) : (Version: -1, State: ReadOnlyMemory<byte>.Empty);
-        return second.Length >= HeaderSize && second.AsSpan(0, 4).SequenceEqual(Mark) && Parse(second) is var large && large.Version > small.Version
+        (long Version, ReadOnlyMemory<byte> State)? small = first.Length > 0 ? Parse(first) : null;
+        return second.Length >= HeaderSize && second.AsSpan(0, 4).SequenceEqual(Mark) && Parse(second) is var large && large.Version > (small?.Version ?? -1)
             ? large : small;
     }
 

@@ -119,6 +119,30 @@ public sealed class FileGrainStorageTests : IDisposable
         Assert.Equal("3", again.ETag);
     }
 
+    [Fact]
+    public async Task A_first_large_write_cut_before_its_header_leaves_no_state_and_the_grain_can_write_again()
+    {
+        var storage = new FileGrainStorage(_folder, _serializer);
+        await storage.WriteStateAsync("catalog", Grain, new GrainState<UploadCatalogState>(Catalog(5_000, "first")));
+        var large = Directory.GetFiles(_folder).Single(path => new FileInfo(path).Length > 0);
+        // What a kill between the state and its header leaves: the grain's file empty, the large slot headless.
+        File.WriteAllBytes(Directory.GetFiles(_folder).Single(path => path != large), []);
+        await using (var slot = new FileStream(large, FileMode.Open, FileAccess.Write))
+        {
+            slot.Write(new byte[16]);
+        }
+
+        var read = new GrainState<UploadCatalogState>();
+        await storage.ReadStateAsync("catalog", Grain, read);
+        Assert.Equal((false, null), (read.RecordExists, read.ETag));
+
+        read.State = Catalog(5_000, "again");
+        await storage.WriteStateAsync("catalog", Grain, read);
+        var again = new GrainState<UploadCatalogState>();
+        await new FileGrainStorage(_folder, _serializer).ReadStateAsync("catalog", Grain, again);
+        Assert.Equal(read.State.Active, again.State!.Active);
+    }
+
     private static UploadCatalogState Catalog(int ids, string prefix) => new() { Active = [.. Enumerable.Range(0, ids).Select(i => $"{prefix}-{i:D28}")] };
 
     /// <summary>Each file of the folder with its inode: a file replaced by a new one gets a new inode.</summary>
