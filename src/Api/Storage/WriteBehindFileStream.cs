@@ -26,6 +26,7 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
     private long _written = position;
     private long _synced = position;
     private bool _disposed;
+    private volatile bool _syncFailed;
 
     public override async ValueTask WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
@@ -72,7 +73,9 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
     {
         await Task.WhenAll(_writing, _syncing).ContinueWith(static _ => { }, TaskScheduler.Default);
         var upTo = Interlocked.Read(ref _written);
-        if (flushToDisk && upTo > Durable)
+        // After a failed fsync the kernel may have dropped the pages it could not write and a second
+        // fsync reports success: only what an fsync that returned covered counts then.
+        if (flushToDisk && upTo > Durable && !_syncFailed)
         {
             // fsync blocks its thread for as long as the disk takes; keep it off the request's.
             await Task.Run(() => SyncUpTo(upTo), CancellationToken.None);
@@ -123,7 +126,16 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
 
     private void SyncUpTo(long upTo)
     {
-        RandomAccess.FlushToDisk(file);
+        try
+        {
+            RandomAccess.FlushToDisk(file);
+        }
+        catch (Exception)
+        {
+            _syncFailed = true;
+            throw;
+        }
+
         Interlocked.Exchange(ref _synced, upTo);
     }
 

@@ -115,8 +115,8 @@ public sealed class ChunkReceiver(
     }
 
     /// <summary>
-    /// Releases the lease after a write failed, keeping what was committed; the outcome a client can act
-    /// on (superseded, storage full or unavailable), or null for a failure the caller rethrows.
+    /// Releases the lease after a write failed, keeping what was reported or durably stored; the outcome a
+    /// client can act on (superseded, storage full or unavailable), or null for a failure the caller rethrows.
     /// </summary>
     private async Task<ChunkOutcome?> AbandonAfterFailureAsync(Exception exception, IUploadGrain grain, LeaseGrant grant, ChunkWrite? write, string uploadId)
     {

@@ -226,7 +226,7 @@ internal sealed class ChunkWrite : IAsyncDisposable
     /// <summary>
     /// The body ended under the writer: the client left or was too slow, or the grain said stop. A store
     /// that failed is not one of them: the stream may hold bytes past the position, so its failure goes up
-    /// to the receiver, which lets go of the lease at the last reported offset.
+    /// to the receiver, which lets go of the lease at what was reported or the store took durably (<see cref="AbandonAsync"/>).
     /// </summary>
     private static bool IsRequestEnd(Exception exception, CancellationToken stopping) =>
         exception is OperationCanceledException && stopping.IsCancellationRequested
