@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net;
 using static OrleansUploads.Bench.Report;
 using static OrleansUploads.Bench.Transfers;
 

@@ -132,7 +132,7 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
 
         using var file = File.OpenHandle(LargePath(path), FileMode.Open, FileAccess.Read);
         Span<byte> header = stackalloc byte[HeaderSize];
-        return RandomAccess.Read(file, header, 0) == HeaderSize && header[..4].SequenceEqual(Mark) ? BinaryPrimitives.ReadInt64LittleEndian(header[4..]) : null;
+        return MarkedVersion(header[..RandomAccess.Read(file, header, 0)]);
     }
 
     private static long? Newer(long? first, long? second) => (second ?? -1) > (first ?? -1) ? second : first;
@@ -155,26 +155,28 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
     {
         Span<byte> header = stackalloc byte[HeaderSize];
         var read = RandomAccess.Read(file, header, 0);
-        return read == 0 ? null : read == HeaderSize && header[..4].SequenceEqual(Mark) ? BinaryPrimitives.ReadInt64LittleEndian(header[4..]) : 0;
+        return read == 0 ? null : MarkedVersion(header[..read]) ?? 0;
     }
+
+    /// <summary>The version in a header that begins with the mark; null for bytes that are no header.</summary>
+    private static long? MarkedVersion(ReadOnlySpan<byte> record) =>
+        record.Length >= HeaderSize && record[..4].SequenceEqual(Mark) ? BinaryPrimitives.ReadInt64LittleEndian(record[4..]) : null;
 
     /// <summary>The slot with the newer version, null when neither holds one; a large slot whose header was never written holds none.</summary>
     private static (long Version, ReadOnlyMemory<byte> State)? Newest(byte[] first, byte[] second)
     {
         (long Version, ReadOnlyMemory<byte> State)? small = first.Length > 0 ? Parse(first) : null;
-        return second.Length >= HeaderSize && second.AsSpan(0, 4).SequenceEqual(Mark) && Parse(second) is var large && large.Version > (small?.Version ?? -1)
-            ? large : small;
+        return MarkedVersion(second) is { } large && large > (small?.Version ?? -1) ? Parse(second) : small;
     }
 
     private static (long Version, ReadOnlyMemory<byte> State) Parse(byte[] bytes)
     {
-        if (bytes.Length < HeaderSize || !bytes.AsSpan(0, 4).SequenceEqual(Mark))
+        if (MarkedVersion(bytes) is not { } version)
         {
             return (0, bytes);
         }
 
-        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12));
-        return (BinaryPrimitives.ReadInt64LittleEndian(bytes.AsSpan(4)), bytes.AsMemory(HeaderSize, length));
+        return (version, bytes.AsMemory(HeaderSize, BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan(12))));
     }
 
     private static void EnsureETag(long? stored, string? expected)

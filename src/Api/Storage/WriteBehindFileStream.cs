@@ -77,8 +77,7 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
         // fsync reports success: only what an fsync that returned covered counts then.
         if (flushToDisk && upTo > Durable && !_syncFailed)
         {
-            // fsync blocks its thread for as long as the disk takes; keep it off the request's.
-            await Task.Run(() => SyncUpTo(upTo), CancellationToken.None);
+            await SyncBesideAsync(upTo);
         }
 
         return Durable;
@@ -90,8 +89,7 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
         var upTo = Interlocked.Read(ref _written);
         if (upTo > Durable)
         {
-            // fsync blocks its thread for as long as the disk takes; keep it off the request's.
-            await Task.Run(() => SyncUpTo(upTo), CancellationToken.None);
+            await SyncBesideAsync(upTo);
         }
     }
 
@@ -110,8 +108,7 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
             await _syncing;
             if (flushToDisk && _position > Durable)
             {
-                // fsync blocks its thread for as long as the disk takes; keep it off the request's.
-                await Task.Run(() => SyncUpTo(_position), CancellationToken.None);
+                await SyncBesideAsync(_position);
             }
         }
         finally
@@ -123,6 +120,9 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
     }
 
     public override long Length => _position + _filled;
+
+    /// <summary>fsync blocks its thread for as long as the disk takes; this keeps it off the request's.</summary>
+    private Task SyncBesideAsync(long upTo) => Task.Run(() => SyncUpTo(upTo), CancellationToken.None);
 
     private void SyncUpTo(long upTo)
     {

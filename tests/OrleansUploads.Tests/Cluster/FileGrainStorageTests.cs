@@ -25,8 +25,7 @@ public sealed class FileGrainStorageTests : IDisposable
         state.State = new UploadCatalogState { Active = [.. Enumerable.Range(0, ids).Select(i => $"id-{i}")] };
         await storage.WriteStateAsync("catalog", Grain, state);
 
-        var read = new GrainState<UploadCatalogState>();
-        await new FileGrainStorage(_folder, _serializer).ReadStateAsync("catalog", Grain, read);
+        var read = await ReadBackAsync();
 
         Assert.Equal(state.State.Active, read.State!.Active);
         Assert.Equal(("2", true), (read.ETag, read.RecordExists));
@@ -83,8 +82,7 @@ public sealed class FileGrainStorageTests : IDisposable
         }
 
         Assert.Equal(2, files.Count);
-        var read = new GrainState<UploadCatalogState>();
-        await new FileGrainStorage(_folder, _serializer).ReadStateAsync("catalog", Grain, read);
+        var read = await ReadBackAsync();
         Assert.Equal(state.State!.Active, read.State!.Active);
         Assert.Equal("6", read.ETag);
     }
@@ -106,15 +104,13 @@ public sealed class FileGrainStorageTests : IDisposable
             slot.Write(new byte[20_000]);
         }
 
-        var read = new GrainState<UploadCatalogState>();
-        await new FileGrainStorage(_folder, _serializer).ReadStateAsync("catalog", Grain, read);
+        var read = await ReadBackAsync();
         Assert.Equal(state.State!.Active, read.State!.Active);
         Assert.Equal("2", read.ETag);
 
         read.State.Active.Add("after");
         await storage.WriteStateAsync("catalog", Grain, read);
-        var again = new GrainState<UploadCatalogState>();
-        await new FileGrainStorage(_folder, _serializer).ReadStateAsync("catalog", Grain, again);
+        var again = await ReadBackAsync();
         Assert.Equal(read.State!.Active, again.State!.Active);
         Assert.Equal("3", again.ETag);
     }
@@ -138,9 +134,16 @@ public sealed class FileGrainStorageTests : IDisposable
 
         read.State = Catalog(5_000, "again");
         await storage.WriteStateAsync("catalog", Grain, read);
-        var again = new GrainState<UploadCatalogState>();
-        await new FileGrainStorage(_folder, _serializer).ReadStateAsync("catalog", Grain, again);
+        var again = await ReadBackAsync();
         Assert.Equal(read.State.Active, again.State!.Active);
+    }
+
+    /// <summary>The stored state as a storage that starts afresh (a new process) reads it.</summary>
+    private async Task<GrainState<UploadCatalogState>> ReadBackAsync()
+    {
+        var read = new GrainState<UploadCatalogState>();
+        await new FileGrainStorage(_folder, _serializer).ReadStateAsync("catalog", Grain, read);
+        return read;
     }
 
     private static UploadCatalogState Catalog(int ids, string prefix) => new() { Active = [.. Enumerable.Range(0, ids).Select(i => $"{prefix}-{i:D28}")] };
