@@ -41,10 +41,12 @@ public interface IUploadGrain : IGrainWithStringKey
 
     /// <summary>
     /// The writer stored the last byte. For uploads without a declared size, <paramref name="offset"/>
-    /// becomes the size. A second call finds the upload complete (or the lease gone) and changes nothing.
+    /// becomes the size. The upload goes on to verifying and processing, or, when the writer says there
+    /// is <paramref name="nothingToProcess"/>, completes at once. A second call finds the upload complete
+    /// (or the lease gone) and changes nothing.
     /// </summary>
     [Idempotent]
-    Task<UploadStatus> CompleteAsync(Guid leaseId, long offset, string sha256, CancellationToken cancellationToken = default);
+    Task<UploadStatus> CompleteAsync(Guid leaseId, long offset, string sha256, bool nothingToProcess = false, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Completes an upload whose committed offset already equals its length while no writer holds the

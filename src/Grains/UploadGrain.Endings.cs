@@ -5,7 +5,7 @@ namespace OrleansUploads.Grains;
 /// <summary>How an upload ends: completed (by its writer, or once all its bytes are found stored), failed, cancelled or deleted.</summary>
 public sealed partial class UploadGrain
 {
-    public async Task<UploadStatus> CompleteAsync(Guid leaseId, long offset, string sha256, CancellationToken cancellationToken = default)
+    public async Task<UploadStatus> CompleteAsync(Guid leaseId, long offset, string sha256, bool nothingToProcess = false, CancellationToken cancellationToken = default)
     {
         if (_lease is not { } lease || lease.Id != leaseId || Upload.State.IsTerminal())
         {
@@ -23,7 +23,16 @@ public sealed partial class UploadGrain
             AcceptStored(offset);
             Upload.BytesReceived = offset;
             Upload.Sha256 = sha256;
-            await BeginVerifyingAsync();
+            if (nothingToProcess && Upload.Parts is null && !Upload.Partial)
+            {
+                // The writer checked the bytes before its own were stored and no processor applies:
+                // verifying would only find them all there again.
+                await FinishAsync(UploadState.Completed, error: null);
+            }
+            else
+            {
+                await BeginVerifyingAsync();
+            }
         }
         finally
         {

@@ -74,7 +74,8 @@ public sealed class ChunkReceiver(
                 return lost;
             }
 
-            write = await ChunkWrite.OpenAsync(grain, grant, request, store, counters, options.Value.ReportInterval);
+            var completion = processing.HasWorkAfterBytes(grant.Status!) ? Completion.Processed : Completion.AtOnce;
+            write = await ChunkWrite.OpenAsync(grain, grant, request, store, counters, options.Value.ReportInterval, completion);
             return await StoreBodyAsync(write, request, writer, requestAborted);
         }
         catch (Exception exception)

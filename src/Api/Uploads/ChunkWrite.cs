@@ -25,12 +25,13 @@ internal sealed class ChunkWrite : IAsyncDisposable
     private readonly TimeSpan _reportInterval;
     private readonly IncrementalHash? _chunkHash;
     private readonly IncrementalHash? _fileHash;
+    private readonly Completion _completion;
     private long _position;
 
-    private ChunkWrite(IUploadGrain grain, LeaseGrant grant, ChunkRequest request, IUploadStore store, UploadAppendStream file, UploadCounters counters, TimeSpan reportInterval)
+    private ChunkWrite(IUploadGrain grain, LeaseGrant grant, ChunkRequest request, IUploadStore store, UploadAppendStream file, UploadCounters counters, TimeSpan reportInterval, Completion completion)
     {
         (_grain, _leaseId, _epoch, _status) = (grain, grant.LeaseId!.Value, grant.Epoch, grant.Status!);
-        (_request, _store, _file, _counters, _reportInterval) = (request, store, file, counters, reportInterval);
+        (_request, _store, _file, _counters, _reportInterval, _completion) = (request, store, file, counters, reportInterval, completion);
         _position = _status.BytesReceived;
         _progress = new ProgressReporter(grain, _leaseId, file, _position, reportInterval, counters);
         _chunkHash = request.Checksum?.StartHash();
@@ -38,13 +39,13 @@ internal sealed class ChunkWrite : IAsyncDisposable
         _fileHash = _position == 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
     }
 
-    /// <summary>Opens storage at the committed offset the lease was granted at.</summary>
+    /// <summary>Opens storage at the committed offset the lease was granted at, which the caller found stored.</summary>
     public static async Task<ChunkWrite> OpenAsync(
-        IUploadGrain grain, LeaseGrant grant, ChunkRequest request, IUploadStore store, UploadCounters counters, TimeSpan reportInterval)
+        IUploadGrain grain, LeaseGrant grant, ChunkRequest request, IUploadStore store, UploadCounters counters, TimeSpan reportInterval, Completion completion)
     {
         var status = grant.Status!;
         var file = await store.OpenAppendAsync(request.UploadId, status.BytesReceived, grant.Epoch, CancellationToken.None);
-        return new ChunkWrite(grain, grant, request, store, file, counters, reportInterval);
+        return new ChunkWrite(grain, grant, request, store, file, counters, reportInterval, completion);
     }
 
     /// <summary>Copies the body into storage until it ends, overflows, or the grain or the client stops it.</summary>
@@ -207,11 +208,17 @@ internal sealed class ChunkWrite : IAsyncDisposable
         var sha256 = _fileHash is not null
             ? Convert.ToHexStringLower(_fileHash.GetHashAndReset())
             : await _store.Sha256Async(_request.UploadId, CancellationToken.None);
-        var completed = await _grain.CompleteAsync(_leaseId, _position, sha256, CancellationToken.None);
-        // Not completed by this writer: the upload ended otherwise, or the lease was no longer its own.
+        var completed = await _grain.CompleteAsync(_leaseId, _position, sha256, _completion == Completion.AtOnce, CancellationToken.None);
+        // Not completed by this writer: on its way to processing (the receiver runs that next), ended
+        // otherwise, or the lease was no longer its own.
         var result = completed.State == UploadState.Completed ? ChunkResult.Completed
             : completed.State.IsTerminal() ? ChunkResult.Finished
             : ChunkResult.Superseded;
+        if (result == ChunkResult.Completed)
+        {
+            _counters.CountFinished();
+        }
+
         return new ChunkOutcome(result, completed);
     }
 

@@ -69,6 +69,12 @@ public sealed class UploadProcessing(
         return await grain.PeekAsync() ?? status;
     }
 
+    /// <summary>
+    /// Whether the upload has work after its bytes beyond finding them stored: a processor that applies,
+    /// or parts to join or to be joined. Without any, the writer of the last byte completes it.
+    /// </summary>
+    public bool HasWorkAfterBytes(UploadStatus upload) => upload.Concat is not null || processors.Any(p => p.AppliesTo(upload));
+
     /// <returns>The upload as processing left it, or null when it was not processed here to its end.</returns>
     private async Task<UploadStatus?> ProcessAsync(IUploadGrain grain, string uploadId)
     {

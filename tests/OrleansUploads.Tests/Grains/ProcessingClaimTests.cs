@@ -58,6 +58,23 @@ public sealed class ProcessingClaimTests(GrainClusterFixture fixture)
         Assert.Equal(WriteRefusal.Finished, (await grain.AcquireLeaseAsync(0, Holder().Reference, "owner")).Refusal);
     }
 
+    [Fact]
+    public async Task A_writer_with_nothing_to_process_completes_the_upload_at_once_and_nobody_can_claim_it()
+    {
+        var grain = fixture.Client.GetGrain<IUploadGrain>(Guid.CreateVersion7().ToString("N"));
+        await grain.CreateAsync(new UploadCreation(100, "a.bin", null, null, "owner"));
+        var lease = (await grain.AcquireLeaseAsync(0, Holder().Reference, "owner")).LeaseId!.Value;
+
+        var completed = await grain.CompleteAsync(lease, 100, "digest", nothingToProcess: true);
+        var again = await grain.CompleteAsync(lease, 100, "digest", nothingToProcess: true);
+
+        Assert.Equal((UploadState.Completed, "digest", 100L), (completed.State, completed.Sha256, completed.BytesReceived));
+        Assert.NotNull(completed.CompletedAt);
+        Assert.Equal(completed, again);
+        Assert.Equal(WriteRefusal.Finished, (await grain.ClaimProcessingAsync(Holder().Reference)).Refusal);
+        Assert.DoesNotContain(grain.GetPrimaryKeyString(), await fixture.Client.GetGrain<IUploadCatalogGrain>("owner").GetPageAsync(null, 100_000));
+    }
+
     /// <summary>An upload whose last byte was stored: verifying, with nobody processing it yet.</summary>
     private async Task<IUploadGrain> StoredAsync()
     {

@@ -74,6 +74,27 @@ public sealed class ProcessingTests(ServiceFixture fixture)
         Assert.Contains("declared", status.Error);
     }
 
+    [Fact]
+    public async Task A_file_that_no_processor_applies_to_completes_with_its_last_byte_and_skips_verifying()
+    {
+        var data = RandomBytes(5000);
+        var location = await _client.CreateAsync(data.Length, Metadata(("filename", "notes.bin")));
+        await using var watcher = await Watcher.ConnectAsync(fixture.Service.BaseAddress);
+        await watcher.WatchAsync(IdOf(location));
+
+        using var last = await _client.PatchAsync(location, 0, data);
+
+        Assert.Equal(HttpStatusCode.NoContent, last.StatusCode);
+        Assert.Equal("completed", last.Headers.GetValues("Upload-State").Single());
+        var completed = await watcher.NextAsync("UploadCompleted", IdOf(location), Patience);
+        Assert.Equal(Sha256(data), completed.Sha256);
+        var states = watcher.Events(IdOf(location)).Select(e => e.Status.State).Distinct().ToList();
+        Assert.DoesNotContain("verifying", states);
+        Assert.DoesNotContain("processing", states);
+        Assert.Equal("completed", states[^1]);
+        Assert.Equal(data, await _client.GetByteArrayAsync(location + "/content"));
+    }
+
     private static async Task<string?> DetailAsync(HttpResponseMessage response) =>
         response.Content.Headers.ContentLength is 0 ? null : (await response.Content.ReadFromJsonAsync<Problem>())?.Detail;
 
