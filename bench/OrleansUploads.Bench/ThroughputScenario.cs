@@ -40,17 +40,17 @@ public static partial class ThroughputScenario
                 await TusUploadAsync(client, endpoint, 1 << 20);
             }
 
-            for (var warmUp = 0; warmUp < 4; warmUp++)
+            // Then uploads of the measured size, each way, on both servers alike, until the service's JIT is still.
+            var warmUps = await JitSettling.WarmUpAsync(client, ours, async () =>
             {
-                await PostAsync(client, bare.BaseAddress, 64 << 20);
-                await TusUploadAsync(client, endpoint, 64 << 20);
+                await PostAsync(client, bare.BaseAddress, size);
+                await TusUploadAsync(client, endpoint, size);
                 await CurlClient.PostAsync(bare.BaseAddress, file);
                 await CurlClient.TusUploadAsync(client, endpoint, file);
-            }
-
-            SingleUploadScenario.Clear(bare);
-            SingleUploadScenario.Clear(ours);
-            await JitSettling.WaitAsync(client, ours, settings.IsSmoke ? TimeSpan.Zero : TimeSpan.FromSeconds(30));
+                SingleUploadScenario.Clear(bare);
+                SingleUploadScenario.Clear(ours);
+            }, settings.IsSmoke ? 1 : 30);
+            Console.WriteLine($"  {size >> 20} MiB: warmed up with {warmUps} rounds");
 
             // The bare endpoint that also hashes is no baseline of the goal: it shows how much of the gap is the SHA-256.
             var measurements = new (string Name, ServerProcess Server, Func<Task> Upload, List<double> Rates, List<double> CpuPerGiB)[]
