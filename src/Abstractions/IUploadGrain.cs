@@ -8,6 +8,12 @@ public interface IUploadGrain : IGrainWithStringKey
 {
     Task<UploadStatus> CreateAsync(UploadCreation creation, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Creates the upload with <paramref name="writer"/> holding the lease for its first body of
+    /// <paramref name="bodyLength"/> bytes at offset 0, granted or refused as <see cref="AcquireLeaseAsync"/> would.
+    /// </summary>
+    Task<LeaseGrant> CreateWritingAsync(UploadCreation creation, IUploadWriter writer, long? bodyLength, CancellationToken cancellationToken = default);
+
     /// <summary>The current status, or null when no upload has this id or it belongs to another owner.</summary>
     [Idempotent]
     Task<UploadStatus?> GetStatusAsync(string owner, CancellationToken cancellationToken = default);

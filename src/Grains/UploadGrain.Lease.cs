@@ -43,16 +43,7 @@ public sealed partial class UploadGrain
             return late;
         }
 
-        var lease = new WriterLease(Guid.NewGuid(), writer);
-        _lease = lease;
-        _storedOffset = Upload.BytesReceived;
-        var now = clock.GetUtcNow();
-        _rate.Restart(now);
-        // The transfer starts with its first writer; the page shows how long it took from here.
-        Upload.StartedAt ??= now;
-        Upload.State = UploadState.Uploading;
-        Upload.Writer = writer;
-        var epoch = ++Upload.LeaseEpoch;
+        var lease = Grant(writer);
         try
         {
             await PersistAndPublishAsync();
@@ -64,7 +55,23 @@ public sealed partial class UploadGrain
             throw;
         }
 
-        return new LeaseGrant(lease.Id, null, Snapshot(), epoch);
+        return new LeaseGrant(lease.Id, null, Snapshot(), Upload.LeaseEpoch);
+    }
+
+    /// <summary>Makes <paramref name="writer"/> the one writer, under a new epoch; the caller stores it.</summary>
+    private WriterLease Grant(IUploadWriter writer)
+    {
+        var lease = new WriterLease(Guid.NewGuid(), writer);
+        _lease = lease;
+        _storedOffset = Upload.BytesReceived;
+        var now = clock.GetUtcNow();
+        _rate.Restart(now);
+        // The transfer starts with its first writer; the page shows how long it took from here.
+        Upload.StartedAt ??= now;
+        Upload.State = UploadState.Uploading;
+        Upload.Writer = writer;
+        Upload.LeaseEpoch++;
+        return lease;
     }
 
     /// <summary>

@@ -6,8 +6,8 @@ using OrleansUploads.Abstractions;
 namespace OrleansUploads.Grains;
 
 /// <summary>
-/// One upload's control plane: creation and counts here, the writer's lease in
-/// <c>UploadGrain.Lease.cs</c>, how it ends in <c>UploadGrain.Endings.cs</c>, persisting and publishing
+/// One upload's control plane: counts here, creation in <c>UploadGrain.Creation.cs</c>, the writer's
+/// lease in <c>UploadGrain.Lease.cs</c>, how it ends in <c>UploadGrain.Endings.cs</c>, persisting and publishing
 /// in <c>UploadGrain.Publishing.cs</c>, expiry in <c>UploadGrain.Expiry.cs</c>. The committed offset (<see cref="UploadGrainState.BytesReceived"/>)
 /// is persisted before it is published or answered anywhere, so no reported offset is ever lost by a
 /// crash; it only advances by bytes a writer has already handed to storage.
@@ -78,48 +78,6 @@ public sealed partial class UploadGrain(
             check?.Dispose();
             await ExpireIfOverdueAsync();
         }, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
-    }
-
-    public async Task<UploadStatus> CreateAsync(UploadCreation creation, CancellationToken cancellationToken = default)
-    {
-        if (Upload.Exists)
-        {
-            return Snapshot();
-        }
-
-        Upload.Exists = true;
-        Upload.TotalBytes = creation.TotalBytes;
-        Upload.FileName = creation.FileName;
-        Upload.ContentType = creation.ContentType;
-        Upload.Metadata = creation.Metadata;
-        Upload.Owner = creation.Owner;
-        Upload.Quota = creation.Quota == creation.Owner ? null : creation.Quota;
-        Upload.HoldsBytes = creation.HoldsBytes;
-        Upload.Partial = creation.Partial;
-        if (creation.Parts is { Length: > 0 } parts)
-        {
-            Upload.Parts = parts;
-            Upload.PartProgress = [.. parts.Select(_ => new PartProgress(0, null, UploadState.Created))];
-            Upload.TotalBytes = null;
-        }
-
-        Upload.State = UploadState.Created;
-        Upload.CreatedAt = clock.GetUtcNow();
-        Upload.ExpiresAt = Upload.CreatedAt + _options.ExpireAfter;
-        if (creation.TotalBytes == 0 && Upload.Parts is null)
-        {
-            // Nothing to wait for: an empty file is whole the moment it is declared.
-            Upload.StartedAt = Upload.CreatedAt;
-            Upload.Sha256 = EmptySha256;
-            await FinishAsync(UploadState.Completed, error: null);
-            return Snapshot();
-        }
-
-        await PersistAndPublishAsync();
-        await ScheduleExpiryAsync();
-        await Catalog.AddAsync(UploadId, cancellationToken);
-        await JoinPartsAsync();
-        return Snapshot();
     }
 
     public async Task<LeaseGrant> DeclareLengthAsync(long length, string owner, CancellationToken cancellationToken = default)

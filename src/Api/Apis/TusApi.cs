@@ -72,7 +72,11 @@ public static class TusApi
 
         var creation = new UploadCreation(tus.Length, tus.Metadata.Text("filename", "name"), tus.Metadata.Text("filetype", "type"), tus.MetadataHeader, owner,
             services.Caller.QuotaOf(context), Partial: tus.Partial, Parts: tus.Parts);
-        var admission = await services.Admission.CreateAsync(creation, context.RequestAborted);
+        // A body sent with the creation is written under a lease granted as the upload is created.
+        var (admission, outcome) = tus.WithUpload
+            ? await services.Receiver.CreateAndReceiveAsync(services.Admission, creation,
+                new ChunkRequest(UploadId: "", owner, 0, tus.Checksum, request.BodyReader, request.ContentLength, Limit: services.Options.Value.MaxSizeBytes), context.RequestAborted)
+            : (await services.Admission.CreateAsync(creation, context.RequestAborted), null);
         if (admission.Created is not { } status)
         {
             return TusResults.ForRefusedCreation(admission);
@@ -80,10 +84,8 @@ public static class TusApi
 
         UploadTrace.Tag(status.Id);
         var location = UploadLocation.Of(request, status.Id);
-        if (tus.WithUpload)
+        if (outcome is not null)
         {
-            var outcome = await services.Receiver.ReceiveAsync(
-                new ChunkRequest(status.Id, owner, 0, tus.Checksum, request.BodyReader, request.ContentLength, Limit: services.Options.Value.MaxSizeBytes), context.RequestAborted);
             if (outcome.Result is not (ChunkResult.Stored or ChunkResult.Completed or ChunkResult.Processing))
             {
                 // The upload exists either way; tell the client where, so it can resume.
@@ -96,14 +98,14 @@ public static class TusApi
         else if (status.State.IsAfterBytes())
         {
             // A final upload whose parts were all complete: assembled and processed before the answer.
-            var outcome = await services.Receiver.ProcessedAsync(status);
-            if (outcome.Result == ChunkResult.Rejected)
+            var processed = await services.Receiver.ProcessedAsync(status);
+            if (processed.Result == ChunkResult.Rejected)
             {
                 context.Response.Headers.Location = location;
-                return TusResults.ForChunk(context, outcome);
+                return TusResults.ForChunk(context, processed);
             }
 
-            status = outcome.Status!;
+            status = processed.Status!;
         }
 
         TusResults.AddOffset(context, status);

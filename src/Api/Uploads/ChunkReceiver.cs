@@ -29,6 +29,36 @@ public sealed class ChunkReceiver(
         return outcome;
     }
 
+    /// <summary>
+    /// Creation with a body (tus creation-with-upload): the upload is created with this body's writer
+    /// already holding its lease, then the body is stored like any other. <paramref name="firstBody"/>
+    /// takes the new upload's id; the outcome is null when the creation was refused.
+    /// </summary>
+    public async Task<(Admission Admission, ChunkOutcome? Outcome)> CreateAndReceiveAsync(
+        UploadAdmission admission, UploadCreation creation, ChunkRequest firstBody, CancellationToken requestAborted)
+    {
+        using var writing = counters.Writing();
+        using var writer = new UploadWriter(firstBody.OnCommitted);
+        var writerReference = grains.CreateObjectReference<IUploadWriter>(writer);
+        try
+        {
+            var admitted = await admission.CreateAsync(creation, requestAborted, (writerReference, firstBody.BodyLength));
+            if (admitted is not { Created.Id: { } id, FirstGrant: { } grant })
+            {
+                return (admitted, null);
+            }
+
+            using var scope = logger.BeginScope(new Dictionary<string, object?> { ["UploadId"] = id });
+            var outcome = await WriteGrantedAsync(lookup.GrainOf(id)!, grant, firstBody with { UploadId = id }, writer, requestAborted);
+            counters.CountOutcome(outcome.Result);
+            return (admitted, outcome);
+        }
+        finally
+        {
+            grains.DeleteObjectReference<IUploadWriter>(writerReference);
+        }
+    }
+
     private async Task<ChunkOutcome> ReceiveCountedAsync(ChunkRequest request, CancellationToken requestAborted)
     {
         if (lookup.GrainOf(request.UploadId) is not { } grain)
@@ -46,21 +76,27 @@ public sealed class ChunkReceiver(
             }
 
             var grant = await grain.AcquireLeaseAsync(request.Offset, writerReference, request.Owner, request.BodyLength, CancellationToken.None);
-            if (grant.LeaseId is null)
-            {
-                // The last request again (its answer was lost): the same answer, and nothing stored or processed twice.
-                return IsLastChunkAgain(request, grant.Status)
-                    ? await ProcessedAsync(grain, grant.Status!)
-                    : new ChunkOutcome(ChunkOutcome.OfRefusal(grant.Refusal), grant.Status);
-            }
-
-            var outcome = await WriteAsync(grain, grant, request, writer, requestAborted);
-            return outcome.Status is { } stored && stored.State.IsAfterBytes() ? await ProcessedAsync(grain, stored) : outcome;
+            return await WriteGrantedAsync(grain, grant, request, writer, requestAborted);
         }
         finally
         {
             grains.DeleteObjectReference<IUploadWriter>(writerReference);
         }
+    }
+
+    /// <summary>Stores the body under the lease the grain granted, or answers why it was refused; a last byte stored goes on to processing.</summary>
+    private async Task<ChunkOutcome> WriteGrantedAsync(IUploadGrain grain, LeaseGrant grant, ChunkRequest request, UploadWriter writer, CancellationToken requestAborted)
+    {
+        if (grant.LeaseId is null)
+        {
+            // The last request again (its answer was lost): the same answer, and nothing stored or processed twice.
+            return IsLastChunkAgain(request, grant.Status)
+                ? await ProcessedAsync(grain, grant.Status!)
+                : new ChunkOutcome(ChunkOutcome.OfRefusal(grant.Refusal), grant.Status);
+        }
+
+        var outcome = await WriteAsync(grain, grant, request, writer, requestAborted);
+        return outcome.Status is { } stored && stored.State.IsAfterBytes() ? await ProcessedAsync(grain, stored) : outcome;
     }
 
     /// <summary>Every way out of a granted lease releases it, failures of storage or of the cluster included.</summary>

@@ -21,7 +21,8 @@ public sealed class UploadAdmission(
     /// <summary>The most unfinished uploads one owner may have; a refused creation names it.</summary>
     public int ActiveLimit => limits.Value.MaxActiveUploadsPerOwner;
 
-    public async Task<Admission> CreateAsync(UploadCreation creation, CancellationToken cancellationToken)
+    /// <param name="firstWriter">The writer of a body sent with the creation, granted the lease in the same step, with its length.</param>
+    public async Task<Admission> CreateAsync(UploadCreation creation, CancellationToken cancellationToken, (IUploadWriter Writer, long? BodyLength)? firstWriter = null)
     {
         foreach (var validator in validators)
         {
@@ -60,9 +61,11 @@ public sealed class UploadAdmission(
             }
 
             await store.CreateAsync(id, cancellationToken);
-            created = await grains.GetGrain<IUploadGrain>(id).CreateAsync(creation, cancellationToken);
+            var grain = grains.GetGrain<IUploadGrain>(id);
+            var grant = firstWriter is var (writer, bodyLength) ? await grain.CreateWritingAsync(creation, writer, bodyLength, cancellationToken) : null;
+            created = grant is not null ? grant.Status! : await grain.CreateAsync(creation, cancellationToken);
             counters.CountCreated(created);
-            return new Admission(created, null, null);
+            return new Admission(created, null, null, grant);
         }
         finally
         {
@@ -74,5 +77,8 @@ public sealed class UploadAdmission(
     }
 }
 
-/// <summary>The new upload, or the status and reason it was refused with (too many unfinished uploads, a validator's no).</summary>
-public sealed record Admission(UploadStatus? Created, int? RefusedWith, string? Message);
+/// <summary>
+/// The new upload, or the status and reason it was refused with (too many unfinished uploads, a
+/// validator's no); with the first writer's lease when one asked at creation.
+/// </summary>
+public sealed record Admission(UploadStatus? Created, int? RefusedWith, string? Message, LeaseGrant? FirstGrant = null);

@@ -127,6 +127,34 @@ public sealed class UploadGrainTests(GrainClusterFixture fixture)
         }
     }
 
+    [Fact]
+    public async Task A_creation_with_a_body_is_stored_once_with_its_writer_holding_the_lease()
+    {
+        var grain = fixture.Client.GetGrain<IUploadGrain>(Guid.NewGuid().ToString("N"));
+        var (_, reference) = Writer();
+
+        var grant = await grain.CreateWritingAsync(new UploadCreation(1000, "a.bin", null, null, "owner"), reference, 1000);
+
+        Assert.NotNull(grant.LeaseId);
+        Assert.Equal((UploadState.Uploading, 1L, 1L), (grant.Status!.State, grant.Status.Sequence, grant.Epoch));
+        Assert.Equal(WriteVerdict.Continue, await grain.ReportStoredAsync(grant.LeaseId!.Value, 400));
+        Assert.Equal(UploadState.Completed, (await grain.CompleteAsync(grant.LeaseId!.Value, 1000, "digest", nothingToProcess: true)).State);
+    }
+
+    [Fact]
+    public async Task A_creation_with_a_body_it_cannot_take_creates_the_upload_and_refuses_the_body()
+    {
+        var (_, reference) = Writer();
+        var tooLong = fixture.Client.GetGrain<IUploadGrain>(Guid.NewGuid().ToString("N"));
+        var empty = fixture.Client.GetGrain<IUploadGrain>(Guid.NewGuid().ToString("N"));
+
+        var refused = await tooLong.CreateWritingAsync(new UploadCreation(10, null, null, null, "owner"), reference, 11);
+        var finished = await empty.CreateWritingAsync(new UploadCreation(0, null, null, null, "owner"), reference, 0);
+
+        Assert.Equal((null, WriteRefusal.TooLarge, UploadState.Created), (refused.LeaseId, refused.Refusal, refused.Status!.State));
+        Assert.Equal((null, WriteRefusal.Finished, UploadState.Completed), (finished.LeaseId, finished.Refusal, finished.Status!.State));
+    }
+
     private async Task<IUploadGrain> CreateAsync(long size)
     {
         var grain = fixture.Client.GetGrain<IUploadGrain>(Guid.NewGuid().ToString("N"));
