@@ -57,7 +57,8 @@ public static class ThousandAtOnceScenario
         }
 
         var scenario = $"11. {count} uploads of {size >> 20} MiB at once, {rounds} interleaved rounds";
-        var bareRate = Median(sides[0].Rates);
+        // As in scenario 8, the faster of the two bare endpoints is the baseline.
+        var bareRate = Math.Max(Median(sides[0].Rates), Median(sides[1].Rates));
         foreach (var side in sides)
         {
             report.Add(new(scenario, $"{side.Name}: aggregate (median), per upload p50 / p99, server CPU per upload, failed",
@@ -69,7 +70,7 @@ public static class ThousandAtOnceScenario
         foreach (var side in sides[2..])
         {
             var ratio = Median(side.Rates) / bareRate;
-            report.Add(new(scenario, $"{side.Name} / bare", Ratio(ratio), ">= 0.80", ratio >= 0.80));
+            report.Add(new(scenario, $"{side.Name} / bare (the faster bare endpoint)", Ratio(ratio), ">= 0.80", ratio >= 0.80));
             report.Add(new(scenario, $"{side.Name} / (bare + SHA-256)", Ratio(Median(side.Rates) / hashingRate)));
         }
     }

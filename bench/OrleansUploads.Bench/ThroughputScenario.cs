@@ -83,8 +83,10 @@ public static partial class ThroughputScenario
             foreach (var clientName in new[] { "HttpClient", "curl" })
             {
                 double MedianOf(string side) => Median(measurements.Single(m => m.Name == $"{side}, {clientName}").Rates);
-                var ratio = MedianOf("OrleansUploads") / MedianOf("bare");
-                report.Add(new(scenario, $"{size >> 20} MiB, {clientName}: OrleansUploads / bare", Ratio(ratio), ">= 0.90", ratio >= 0.90));
+                // Hashing is more work, so a bare endpoint slower than the one that also hashes met a
+                // stretch of the disk's write-back its fsync cadence handled badly: the faster one is the baseline.
+                var ratio = MedianOf("OrleansUploads") / Math.Max(MedianOf("bare"), MedianOf("bare + SHA-256"));
+                report.Add(new(scenario, $"{size >> 20} MiB, {clientName}: OrleansUploads / bare (the faster bare endpoint)", Ratio(ratio), ">= 0.90", ratio >= 0.90));
                 report.Add(new(scenario, $"{size >> 20} MiB, {clientName}: OrleansUploads / (bare + SHA-256)", Ratio(MedianOf("OrleansUploads") / MedianOf("bare + SHA-256"))));
             }
         }
