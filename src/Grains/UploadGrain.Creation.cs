@@ -22,7 +22,7 @@ public sealed partial class UploadGrain
             return Snapshot();
         }
 
-        await StoreCreatedAsync(cancellationToken);
+        await StoreCreatedAsync();
         return Snapshot();
     }
 
@@ -43,11 +43,25 @@ public sealed partial class UploadGrain
         var lease = Grant(writer);
         try
         {
-            await StoreCreatedAsync(cancellationToken);
+            await StoreCreatedAsync();
         }
         catch (Exception)
         {
+            // Not granted after all. Once the upload was stored, its lease must not stay stored either:
+            // it shows paused, not uploading (the next activation would pause it anyway).
             EndLease(lease);
+            if (_durable.Exists)
+            {
+                try
+                {
+                    await PersistAndPublishAsync();
+                }
+                catch (Exception)
+                {
+                    // Storage fails as it did: the caller hears the first failure.
+                }
+            }
+
             throw;
         }
 
@@ -77,12 +91,15 @@ public sealed partial class UploadGrain
         Upload.ExpiresAt = Upload.CreatedAt + _options.ExpireAfter;
     }
 
-    /// <summary>Stored and published, then due to expire, on its owner's list, and joined to its parts.</summary>
-    private async Task StoreCreatedAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Stored and published, then due to expire, on its owner's list, and joined to its parts. Once
+    /// stored, the rest is not cut short by a client that leaves.
+    /// </summary>
+    private async Task StoreCreatedAsync()
     {
         await PersistAndPublishAsync();
         await ScheduleExpiryAsync();
-        await Catalog.AddAsync(UploadId, cancellationToken);
+        await Catalog.AddAsync(UploadId, CancellationToken.None);
         await JoinPartsAsync();
     }
 }

@@ -26,7 +26,8 @@ public sealed partial class UploadGrain
             if (nothingToProcess && Upload.Parts is null && !Upload.Partial)
             {
                 // The writer checked the bytes before its own were stored and no processor applies:
-                // verifying would only find them all there again.
+                // verifying would only find them all there again. Its lease ends with this write.
+                Upload.Writer = null;
                 await FinishAsync(UploadState.Completed, error: null);
             }
             else

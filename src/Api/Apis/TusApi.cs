@@ -75,7 +75,8 @@ public static class TusApi
         // A body sent with the creation is written under a lease granted as the upload is created.
         var (admission, outcome) = tus.WithUpload
             ? await services.Receiver.CreateAndReceiveAsync(services.Admission, creation,
-                new ChunkRequest(UploadId: "", owner, 0, tus.Checksum, request.BodyReader, request.ContentLength, Limit: services.Options.Value.MaxSizeBytes), context.RequestAborted)
+                new ChunkRequest(UploadId: "", owner, 0, tus.Checksum, request.BodyReader, request.ContentLength, Limit: services.Options.Value.MaxSizeBytes),
+                UploadTrace.Tag, context.RequestAborted)
             : (await services.Admission.CreateAsync(creation, context.RequestAborted), null);
         if (admission.Created is not { } status)
         {

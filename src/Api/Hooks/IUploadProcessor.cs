@@ -13,7 +13,11 @@ public interface IUploadProcessor
     /// <summary>The stage's name, shown while it runs and kept when it fails the upload.</summary>
     string Name { get; }
 
-    /// <summary>Whether this upload needs the stage at all; a stage that does not apply is not shown.</summary>
+    /// <summary>
+    /// Whether this upload needs the stage at all; a stage that does not apply is not shown. Asked of the
+    /// upload as it is once every byte is stored (its size and SHA-256 known), also by the writer of the
+    /// last byte, which completes an upload no stage applies to without verifying it.
+    /// </summary>
     bool AppliesTo(UploadStatus upload);
 
     Task ProcessAsync(UploadProcessingContext context, CancellationToken cancellationToken);

@@ -32,12 +32,12 @@ public sealed class ChunkReceiver(
     /// <summary>
     /// Creation with a body (tus creation-with-upload): the upload is created with this body's writer
     /// already holding its lease, then the body is stored like any other. <paramref name="firstBody"/>
-    /// takes the new upload's id; the outcome is null when the creation was refused.
+    /// takes the new upload's id, which <paramref name="created"/> hears first; the outcome is null when
+    /// the creation was refused.
     /// </summary>
     public async Task<(Admission Admission, ChunkOutcome? Outcome)> CreateAndReceiveAsync(
-        UploadAdmission admission, UploadCreation creation, ChunkRequest firstBody, CancellationToken requestAborted)
+        UploadAdmission admission, UploadCreation creation, ChunkRequest firstBody, Action<string> created, CancellationToken requestAborted)
     {
-        using var writing = counters.Writing();
         using var writer = new UploadWriter(firstBody.OnCommitted);
         var writerReference = grains.CreateObjectReference<IUploadWriter>(writer);
         try
@@ -48,6 +48,8 @@ public sealed class ChunkReceiver(
                 return (admitted, null);
             }
 
+            created(id);
+            using var writing = counters.Writing();
             using var scope = logger.BeginScope(new Dictionary<string, object?> { ["UploadId"] = id });
             var outcome = await WriteGrantedAsync(lookup.GrainOf(id)!, grant, firstBody with { UploadId = id }, writer, requestAborted);
             counters.CountOutcome(outcome.Result);
@@ -84,7 +86,10 @@ public sealed class ChunkReceiver(
         }
     }
 
-    /// <summary>Stores the body under the lease the grain granted, or answers why it was refused; a last byte stored goes on to processing.</summary>
+    /// <summary>
+    /// Stores the body under the lease the grain granted, or answers why it was refused; an upload
+    /// whose last byte it stored is completed, or goes on to verifying and processing.
+    /// </summary>
     private async Task<ChunkOutcome> WriteGrantedAsync(IUploadGrain grain, LeaseGrant grant, ChunkRequest request, UploadWriter writer, CancellationToken requestAborted)
     {
         if (grant.LeaseId is null)
@@ -110,8 +115,7 @@ public sealed class ChunkReceiver(
                 return lost;
             }
 
-            var completion = processing.HasWorkAfterBytes(grant.Status!) ? Completion.Processed : Completion.AtOnce;
-            write = await ChunkWrite.OpenAsync(grain, grant, request, store, counters, options.Value.ReportInterval, completion);
+            write = await ChunkWrite.OpenAsync(grain, grant, request, store, counters, options.Value.ReportInterval, processing.HasWorkAfterBytes);
             return await StoreBodyAsync(write, request, writer, requestAborted);
         }
         catch (Exception exception)

@@ -25,13 +25,13 @@ internal sealed class ChunkWrite : IAsyncDisposable
     private readonly TimeSpan _reportInterval;
     private readonly IncrementalHash? _chunkHash;
     private readonly IncrementalHash? _fileHash;
-    private readonly Completion _completion;
+    private readonly Func<UploadStatus, bool> _hasWorkAfterBytes;
     private long _position;
 
-    private ChunkWrite(IUploadGrain grain, LeaseGrant grant, ChunkRequest request, IUploadStore store, UploadAppendStream file, UploadCounters counters, TimeSpan reportInterval, Completion completion)
+    private ChunkWrite(IUploadGrain grain, LeaseGrant grant, ChunkRequest request, IUploadStore store, UploadAppendStream file, UploadCounters counters, TimeSpan reportInterval, Func<UploadStatus, bool> hasWorkAfterBytes)
     {
         (_grain, _leaseId, _epoch, _status) = (grain, grant.LeaseId!.Value, grant.Epoch, grant.Status!);
-        (_request, _store, _file, _counters, _reportInterval, _completion) = (request, store, file, counters, reportInterval, completion);
+        (_request, _store, _file, _counters, _reportInterval, _hasWorkAfterBytes) = (request, store, file, counters, reportInterval, hasWorkAfterBytes);
         _position = _status.BytesReceived;
         _progress = new ProgressReporter(grain, _leaseId, file, _position, reportInterval, counters);
         _chunkHash = request.Checksum?.StartHash();
@@ -39,13 +39,17 @@ internal sealed class ChunkWrite : IAsyncDisposable
         _fileHash = _position == 0 ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
     }
 
-    /// <summary>Opens storage at the committed offset the lease was granted at, which the caller found stored.</summary>
+    /// <summary>
+    /// Opens storage at the committed offset the lease was granted at, which the caller found stored.
+    /// <paramref name="hasWorkAfterBytes"/> says, of the whole upload, whether it is to be verified and
+    /// processed once complete; without any, the writer of its last byte completes it.
+    /// </summary>
     public static async Task<ChunkWrite> OpenAsync(
-        IUploadGrain grain, LeaseGrant grant, ChunkRequest request, IUploadStore store, UploadCounters counters, TimeSpan reportInterval, Completion completion)
+        IUploadGrain grain, LeaseGrant grant, ChunkRequest request, IUploadStore store, UploadCounters counters, TimeSpan reportInterval, Func<UploadStatus, bool> hasWorkAfterBytes)
     {
         var status = grant.Status!;
         var file = await store.OpenAppendAsync(request.UploadId, status.BytesReceived, grant.Epoch, CancellationToken.None);
-        return new ChunkWrite(grain, grant, request, store, file, counters, reportInterval, completion);
+        return new ChunkWrite(grain, grant, request, store, file, counters, reportInterval, hasWorkAfterBytes);
     }
 
     /// <summary>Copies the body into storage until it ends, overflows, or the grain or the client stops it.</summary>
@@ -208,7 +212,9 @@ internal sealed class ChunkWrite : IAsyncDisposable
         var sha256 = _fileHash is not null
             ? Convert.ToHexStringLower(_fileHash.GetHashAndReset())
             : await _store.Sha256Async(_request.UploadId, CancellationToken.None);
-        var completed = await _grain.CompleteAsync(_leaseId, _position, sha256, _completion == Completion.AtOnce, CancellationToken.None);
+        // Processors are asked about the upload as it will be once complete: its size and digest known.
+        var whole = _status with { State = UploadState.Verifying, BytesReceived = _position, TotalBytes = _position, Sha256 = sha256 };
+        var completed = await _grain.CompleteAsync(_leaseId, _position, sha256, nothingToProcess: !_hasWorkAfterBytes(whole), CancellationToken.None);
         // Not completed by this writer: on its way to processing (the receiver runs that next), ended
         // otherwise, or the lease was no longer its own.
         var result = completed.State == UploadState.Completed ? ChunkResult.Completed

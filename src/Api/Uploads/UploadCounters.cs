@@ -26,7 +26,7 @@ public sealed class UploadCounters
     {
         var meter = meters.Create(MeterName);
         _created = meter.CreateCounter<long>("uploads.created", description: "Uploads created.");
-        _finished = meter.CreateCounter<long>("uploads.finished", description: "Uploads completed (every byte stored, verified and processed).");
+        _finished = meter.CreateCounter<long>("uploads.finished", description: "Uploads completed (every byte stored, and verified and processed where a processor applies).");
         _terminated = meter.CreateCounter<long>("uploads.terminated", description: "Uploads cancelled or deleted by their owners.");
         _received = meter.CreateCounter<long>("uploads.received", unit: "By", description: "Bytes stored from request bodies.");
         _requests = meter.CreateCounter<long>("uploads.requests", description: "Requests to the upload endpoints, by method.");

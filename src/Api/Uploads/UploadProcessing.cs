@@ -70,8 +70,8 @@ public sealed class UploadProcessing(
     }
 
     /// <summary>
-    /// Whether the upload has work after its bytes beyond finding them stored: a processor that applies,
-    /// or parts to join or to be joined. Without any, the writer of the last byte completes it.
+    /// Whether the upload, every byte stored, has work beyond finding them stored: a processor that
+    /// applies, or parts to join or to be joined. Without any, the writer of the last byte completes it.
     /// </summary>
     public bool HasWorkAfterBytes(UploadStatus upload) => upload.Concat is not null || processors.Any(p => p.AppliesTo(upload));
 

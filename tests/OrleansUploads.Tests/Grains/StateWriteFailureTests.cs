@@ -70,6 +70,40 @@ public sealed class StateWriteFailureTests : IAsyncLifetime
         Assert.Null(shown.Sha256);
     }
 
+    [Fact]
+    public async Task A_completion_at_once_that_was_not_stored_is_never_shown()
+    {
+        var grain = await CreateAsync(1000);
+        var lease = (await grain.AcquireLeaseAsync(0, Writer(), "owner")).LeaseId!.Value;
+        await grain.ReportStoredAsync(lease, 1000);
+
+        _storage!.FailWrites = true;
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.CompleteAsync(lease, 1000, "digest", nothingToProcess: true));
+        var shown = await grain.GetStatusAsync("owner");
+        _storage.FailWrites = false;
+
+        Assert.NotEqual(UploadState.Completed, shown!.State);
+        Assert.Null(shown.Sha256);
+    }
+
+    [Fact]
+    public async Task A_creation_with_a_body_that_was_not_stored_grants_nothing_and_can_be_made_again()
+    {
+        var grain = Client.GetGrain<IUploadGrain>(Guid.NewGuid().ToString("N"));
+        var creation = new UploadCreation(1000, null, null, null, "owner");
+        Assert.Null(await grain.PeekAsync());
+
+        _storage!.FailWrites = true;
+        await Assert.ThrowsAnyAsync<Exception>(() => grain.CreateWritingAsync(creation, Writer(), 1000));
+        var shown = await grain.GetStatusAsync("owner");
+        _storage.FailWrites = false;
+        var again = await grain.CreateWritingAsync(creation, Writer(), 1000);
+
+        Assert.Null(shown);
+        Assert.NotNull(again.LeaseId);
+        Assert.Equal((UploadState.Uploading, 1L), (again.Status!.State, again.Epoch));
+    }
+
     public async Task DisposeAsync()
     {
         if (_cluster is not null)
