@@ -27,11 +27,15 @@ public sealed class FullDiskTests : IAsyncLifetime
         var data = RandomBytes(8 << 20);
         var location = await client.CreateAsync(data.Length);
 
-        using var full = await client.PatchAsync(location, 0, data);
+        using var full = await PatchUnlessResetAsync(client, location, data);
 
-        Assert.Equal(HttpStatusCode.InsufficientStorage, full.StatusCode);
-        Assert.Contains("full", await full.Content.ReadAsStringAsync());
-        var offset = long.Parse(full.Headers.GetValues("Upload-Offset").Single());
+        if (full is not null)
+        {
+            Assert.Equal(HttpStatusCode.InsufficientStorage, full.StatusCode);
+            Assert.Contains("full", await full.Content.ReadAsStringAsync());
+        }
+
+        var offset = full is not null ? long.Parse(full.Headers.GetValues("Upload-Offset").Single()) : await client.OffsetAsync(location);
         // About 4 MiB were free: the whole blocks the disk took before it filled are kept, not thrown away.
         Assert.True(offset >= 3 << 20, $"only {offset} bytes kept of the 4 MiB the disk had room for");
         Assert.Equal(offset, await client.OffsetAsync(location));
@@ -76,6 +80,23 @@ public sealed class FullDiskTests : IAsyncLifetime
         using var resumed = await client.PatchAsync(location, 1 << 20, data[(1 << 20)..]);
         Assert.Equal(HttpStatusCode.NoContent, resumed.StatusCode);
         Assert.Equal(data, await File.ReadAllBytesAsync(_service.StoredFile(IdOf(location))));
+    }
+
+    /// <summary>
+    /// The service stops reading a body once the disk is full and answers at once; while the client is
+    /// still sending the rest, the connection may be reset before the client reads that answer. A tus
+    /// client then asks HEAD where to resume, as the test does; null stands for that.
+    /// </summary>
+    private static async Task<HttpResponseMessage?> PatchUnlessResetAsync(HttpClient client, string location, byte[] data)
+    {
+        try
+        {
+            return await client.PatchAsync(location, 0, data);
+        }
+        catch (HttpRequestException exception) when (exception.InnerException is IOException)
+        {
+            return null;
+        }
     }
 
     public async Task DisposeAsync()
