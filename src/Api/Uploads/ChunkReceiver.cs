@@ -19,12 +19,15 @@ public sealed class ChunkReceiver(
     IOptions<UploadApiOptions> options,
     ILogger<ChunkReceiver> logger)
 {
-    public async Task<ChunkOutcome> ReceiveAsync(ChunkRequest request, CancellationToken requestAborted)
+    public Task<ChunkOutcome> ReceiveAsync(ChunkRequest request, CancellationToken requestAborted) =>
+        CountedAsync(request.UploadId, () => ReceiveCountedAsync(request, requestAborted));
+
+    /// <summary>A body being stored counts as writing, and everything logged meanwhile names its upload.</summary>
+    private async Task<ChunkOutcome> CountedAsync(string uploadId, Func<Task<ChunkOutcome>> store)
     {
         using var writing = counters.Writing();
-        // Everything logged while this body is stored names its upload.
-        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["UploadId"] = request.UploadId });
-        var outcome = await ReceiveCountedAsync(request, requestAborted);
+        using var scope = logger.BeginScope(new Dictionary<string, object?> { ["UploadId"] = uploadId });
+        var outcome = await store();
         counters.CountOutcome(outcome.Result);
         return outcome;
     }
@@ -49,11 +52,7 @@ public sealed class ChunkReceiver(
             }
 
             created(id);
-            using var writing = counters.Writing();
-            using var scope = logger.BeginScope(new Dictionary<string, object?> { ["UploadId"] = id });
-            var outcome = await WriteGrantedAsync(lookup.GrainOf(id)!, grant, firstBody with { UploadId = id }, writer, requestAborted);
-            counters.CountOutcome(outcome.Result);
-            return (admitted, outcome);
+            return (admitted, await CountedAsync(id, () => WriteGrantedAsync(lookup.GrainOf(id)!, grant, firstBody with { UploadId = id }, writer, requestAborted)));
         }
         finally
         {
