@@ -19,6 +19,15 @@ public interface IUploadGrain : IGrainWithStringKey
     Task<UploadStatus?> GetStatusAsync(string owner, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The status for a watcher that has just subscribed to the upload's stream, null as for
+    /// <see cref="GetStatusAsync"/>. Events are published only for uploads someone watches: from this
+    /// call on, every change is, by this activation and any later one on any silo (the mark is stored
+    /// with the upload). Until then an upload costs no stream traffic.
+    /// </summary>
+    [Idempotent]
+    Task<UploadStatus?> WatchAsync(string owner, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Decides whether a writer may start at <paramref name="offset"/> with a body of
     /// <paramref name="bodyLength"/> bytes (when known), and grants it the lease. A request that is
     /// wrong on its face (a finished upload, an offset no writer is moving towards, a body past the

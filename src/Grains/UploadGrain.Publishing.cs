@@ -7,7 +7,8 @@ namespace OrleansUploads.Grains;
 
 /// <summary>
 /// Persisting and publishing: the status goes out on the upload's stream only after it is stored, at
-/// most once per progress interval while bytes arrive and at once on every state change.
+/// most once per progress interval while bytes arrive and at once on every state change, once anyone
+/// watches the upload.
 /// </summary>
 public sealed partial class UploadGrain
 {
@@ -25,6 +26,23 @@ public sealed partial class UploadGrain
     private IGrainTimer? _trailingProgress;
     private Task _persisting = Task.CompletedTask;
     private IAsyncStream<UploadStatus>? _events;
+
+    public async Task<UploadStatus?> WatchAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        if (!VisibleTo(owner))
+        {
+            return null;
+        }
+
+        if (!Upload.Watched)
+        {
+            // Stored before it is relied on: an activation after a crash must go on publishing.
+            Upload.Watched = true;
+            await PersistAndPublishAsync();
+        }
+
+        return Snapshot();
+    }
 
     private void OpenEvents() => _events = this.GetStreamProvider(UploadStreams.Provider)
         .GetStream<UploadStatus>(StreamId.Create(UploadStreams.Namespace, UploadId));
@@ -77,7 +95,11 @@ public sealed partial class UploadGrain
         var status = Snapshot();
         try
         {
-            await _events!.OnNextAsync(status);
+            // An event for nobody would still cost the stream's queue, its rendezvous and its agent.
+            if (Upload.Watched)
+            {
+                await _events!.OnNextAsync(status);
+            }
         }
         catch (Exception exception)
         {

@@ -69,6 +69,9 @@ public sealed class UploadGrainState
     /// </summary>
     [Id(28)] public Guid? HandedOverLease { get; set; }
 
+    /// <summary>Someone watched the upload: its changes are published on its stream from then on.</summary>
+    [Id(29)] public bool Watched { get; set; }
+
     /// <summary>A copy to keep as what storage holds; every member is immutable, so a shallow copy is whole.</summary>
     public UploadGrainState Copy() => (UploadGrainState)MemberwiseClone();
 }

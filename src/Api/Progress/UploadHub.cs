@@ -13,12 +13,12 @@ public sealed class UploadHub(UploadLookup lookup, ProgressRelay relay, UploadCa
     /// <summary>Joins the upload's group and returns its status now, so a late joiner is never left blank.</summary>
     public async Task<UploadStatus> Watch(string uploadId)
     {
-        // Only the owner may join; then subscribe before taking the snapshot, so nothing in between is missed,
-        // not even the completion that taking it may cause (an upload whose bytes were all stored by a writer
-        // that died is completed by whoever looks first).
+        // Only the owner may join; then subscribe before taking the snapshot, which also has the upload
+        // publish from then on, so nothing in between is missed, not even the completion that taking it
+        // may cause (an upload whose bytes were all stored by a writer that died is completed by whoever looks first).
         _ = await lookup.FindAsIsAsync(uploadId, Owner) ?? throw UnknownUpload(uploadId);
         await relay.WatchAsync(Context.ConnectionId, uploadId);
-        return await lookup.FindAsync(uploadId, Owner) ?? throw UnknownUpload(uploadId);
+        return await lookup.WatchAsync(uploadId, Owner) ?? throw UnknownUpload(uploadId);
     }
 
     public Task Unwatch(string uploadId) => relay.UnwatchAsync(Context.ConnectionId, uploadId);

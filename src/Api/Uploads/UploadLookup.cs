@@ -26,6 +26,20 @@ public sealed class UploadLookup(IGrainFactory grains, StoredCompletion completi
         return await completion.CompleteIfAllStoredAsync(grain, status);
     }
 
+    /// <summary>
+    /// As <see cref="FindAsync"/>, for a watcher already subscribed to the upload's stream: from now on
+    /// the upload publishes every change (see <see cref="IUploadGrain.WatchAsync"/>).
+    /// </summary>
+    public async Task<UploadStatus?> WatchAsync(string uploadId, string owner)
+    {
+        if (GrainOf(uploadId) is not { } grain || await grain.WatchAsync(owner) is not { } status)
+        {
+            return null;
+        }
+
+        return await completion.CompleteIfAllStoredAsync(grain, status);
+    }
+
     /// <summary>The owner's upload as its grain has it, not completed even when all its bytes are stored.</summary>
     public async Task<UploadStatus?> FindAsIsAsync(string? uploadId, string owner) =>
         GrainOf(uploadId) is { } grain ? await grain.GetStatusAsync(owner) : null;

@@ -85,6 +85,7 @@ public sealed class SiloLossTests : IAsyncLifetime
 
                 return Task.CompletedTask;
             });
+        await grain.WatchAsync("owner");
 
         var host = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
         await Cluster.KillSiloAsync(Cluster.Silos.Single(silo => silo.SiloAddress.Equals(host)));

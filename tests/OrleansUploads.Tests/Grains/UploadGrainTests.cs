@@ -108,6 +108,7 @@ public sealed class UploadGrainTests(GrainClusterFixture fixture)
 
         var grain = fixture.Client.GetGrain<IUploadGrain>(id);
         await grain.CreateAsync(new UploadCreation(1000, "a.bin", null, null, "owner"));
+        await grain.WatchAsync("owner");
         var (_, reference) = Writer();
         var lease = (await grain.AcquireLeaseAsync(0, reference, "owner")).LeaseId!.Value;
         for (var offset = 100; offset < 1000; offset += 100)
@@ -124,6 +125,49 @@ public sealed class UploadGrainTests(GrainClusterFixture fixture)
             Assert.Equal(UploadState.Created, events[0].State);
             Assert.Equal((UploadState.Completed, 1000L, "digest"), (events[^1].State, events[^1].BytesReceived, events[^1].Sha256));
             Assert.True(events.Zip(events.Skip(1)).All(pair => pair.First.BytesReceived <= pair.Second.BytesReceived));
+        }
+    }
+
+    [Fact]
+    public async Task An_upload_publishes_its_changes_only_once_someone_watches_it()
+    {
+        var id = Guid.NewGuid().ToString("N");
+        var seen = new List<UploadStatus>();
+        var deleted = new TaskCompletionSource<UploadStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var subscription = await fixture.Client.GetStreamProvider(UploadStreams.Provider)
+            .GetStream<UploadStatus>(StreamId.Create(UploadStreams.Namespace, id))
+            .SubscribeAsync((status, _) =>
+            {
+                lock (seen)
+                {
+                    seen.Add(status);
+                }
+
+                if (status.State == UploadState.Deleted)
+                {
+                    deleted.TrySetResult(status);
+                }
+
+                return Task.CompletedTask;
+            });
+
+        var grain = fixture.Client.GetGrain<IUploadGrain>(id);
+        var (_, reference) = Writer();
+        var lease = (await grain.CreateWritingAsync(new UploadCreation(1000, "a.bin", null, null, "owner"), reference, 1000)).LeaseId!.Value;
+        await grain.ReportStoredAsync(lease, 500);
+        await grain.CompleteAsync(lease, 1000, "digest", nothingToProcess: true);
+        Assert.Null(await grain.WatchAsync("someone else"));
+
+        var watched = await grain.WatchAsync("owner");
+        Assert.Equal(watched!.Sequence, (await grain.WatchAsync("owner"))!.Sequence);
+        await grain.CancelAsync("owner");
+        var last = await deleted.Task.WaitAsync(Patience);
+        await subscription.UnsubscribeAsync();
+
+        // A stream delivers in order: anything published before the watch would have come first.
+        lock (seen)
+        {
+            Assert.Equal([(UploadState.Completed, watched.Sequence), (UploadState.Deleted, last.Sequence)], seen.Select(s => (s.State, s.Sequence)));
         }
     }
 
