@@ -45,7 +45,9 @@ public static class UploadSiloConfiguration
             silo.AddMemoryGrainStorage(UploadStreams.PubSubStore, options => options.Configure<Serializer>(
                 (memory, serializer) => memory.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
             // Reminders are lost with the process here; an upload also checks its expiry when it activates.
+            // Registered as an upload's grain leaves memory, so quick uploads never call the reminder service.
             silo.UseInMemoryReminderService();
+            silo.Services.Configure<UploadGrainOptions>(options => options.RemindOnlyWhenIdle = true);
         }
 
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = cluster.ResponseTimeout);

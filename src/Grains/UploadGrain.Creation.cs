@@ -98,7 +98,7 @@ public sealed partial class UploadGrain
     private async Task StoreCreatedAsync()
     {
         await PersistAndPublishAsync();
-        await ScheduleExpiryAsync();
+        await ScheduleEndingAsync();
         await Catalog.AddAsync(UploadId, CancellationToken.None);
         await JoinPartsAsync();
     }

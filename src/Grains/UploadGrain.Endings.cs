@@ -120,7 +120,7 @@ public sealed partial class UploadGrain
         }
 
 
-        await ScheduleRetirementAsync(final);
+        await ScheduleEndingAsync();
         if (final != UploadState.Completed)
         {
             await QueueAsync(UploadQueues.Discarded);

@@ -9,11 +9,19 @@ namespace OrleansUploads.Grains;
 /// (tus <c>expiration</c>; an activation also checks, in case a reminder was lost with an embedded
 /// silo); a completed one is deleted after <see cref="UploadGrainOptions.KeepCompletedFor"/> when that
 /// is set; an ended one's record is forgotten after <see cref="UploadGrainOptions.ForgetEndedAfter"/>,
-/// so grain storage does not grow for ever.
+/// so grain storage does not grow for ever. With <see cref="UploadGrainOptions.RemindOnlyWhenIdle"/>,
+/// a timer ticks instead while the grain is in memory, and the reminder is registered as it leaves.
 /// </summary>
 public sealed partial class UploadGrain : IRemindable
 {
     private const string ExpiryReminder = "expiry";
+
+    /// <summary>
+    /// Whether a reminder may be registered for this upload: false only while this activation knows
+    /// there is none, so ending needs no lookup in the reminder service.
+    /// </summary>
+    private bool _reminderMayExist = true;
+    private IGrainTimer? _endingTimer;
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -23,11 +31,15 @@ public sealed partial class UploadGrain : IRemindable
             return;
         }
 
-        if (reminderName != ExpiryReminder)
+        if (reminderName == ExpiryReminder)
         {
-            return;
+            _reminderMayExist = true;
+            await EndingTickAsync();
         }
+    }
 
+    private async Task EndingTickAsync()
+    {
         if (!Upload.Exists)
         {
             await CancelExpiryAsync();
@@ -93,24 +105,71 @@ public sealed partial class UploadGrain : IRemindable
         }
     }
 
-    // Checking a few times per period keeps an ending at most a quarter period late.
-    private Task ScheduleExpiryAsync() =>
-        this.RegisterOrUpdateReminder(ExpiryReminder, _options.ExpireAfter, _options.ExpireAfter / 4);
+    /// <summary>The period of the ending this upload waits for now: its expiry, its retention, or none.</summary>
+    private TimeSpan? EndingPeriod() =>
+        !Upload.Exists ? null
+        : !Upload.State.IsTerminal() ? _options.ExpireAfter
+        : Upload.State == UploadState.Completed ? _options.KeepCompletedFor
+        : _options.ForgetEndedAfter;
 
-    /// <summary>After an upload ended, its reminder serves its retention, or stops when there is none.</summary>
-    private Task ScheduleRetirementAsync(UploadState final)
+    /// <summary>
+    /// Schedules the ending the upload waits for now, at creation and as it ends: a reminder, or with
+    /// <see cref="UploadGrainOptions.RemindOnlyWhenIdle"/> a timer, and a reminder only when one may
+    /// already be registered and must change.
+    /// </summary>
+    private Task ScheduleEndingAsync()
     {
-        TimeSpan? wait = final == UploadState.Completed ? _options.KeepCompletedFor : _options.ForgetEndedAfter;
-        return wait is { } period
-            ? this.RegisterOrUpdateReminder(ExpiryReminder, period, period / 4)
-            : CancelExpiryAsync();
+        if (!_options.RemindOnlyWhenIdle)
+        {
+            return RemindAsync();
+        }
+
+        StartEndingTimer();
+        return _reminderMayExist ? RemindAsync() : Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// With <see cref="UploadGrainOptions.RemindOnlyWhenIdle"/>, the reminder's ticks while the grain is
+    /// in memory, where a caller that keeps it there (a client asking for the offset, never sending) would otherwise hold off its expiry.
+    /// </summary>
+    private void StartEndingTimer()
+    {
+        if (!_options.RemindOnlyWhenIdle)
+        {
+            return;
+        }
+
+        _endingTimer?.Dispose();
+        _endingTimer = EndingPeriod() is { } period
+            ? this.RegisterGrainTimer(_ => EndingTickAsync(), new GrainTimerCreationOptions { DueTime = period, Period = period / 4 })
+            : null;
+    }
+
+    /// <summary>With <see cref="UploadGrainOptions.RemindOnlyWhenIdle"/>, the reminder is registered as the grain leaves memory.</summary>
+    private Task RemindAsGrainLeavesAsync() => _options.RemindOnlyWhenIdle ? RemindAsync() : Task.CompletedTask;
+
+    /// <summary>Registers the reminder for the ending this upload waits for now, or removes it when it waits for none.</summary>
+    private Task RemindAsync()
+    {
+        if (EndingPeriod() is not { } period)
+        {
+            return CancelExpiryAsync();
+        }
+
+        // Checking a few times per period keeps an ending at most a quarter period late.
+        _reminderMayExist = true;
+        return this.RegisterOrUpdateReminder(ExpiryReminder, period, period / 4);
     }
 
     private async Task CancelExpiryAsync()
     {
-        if (await this.GetReminder(ExpiryReminder) is { } reminder)
+        _endingTimer?.Dispose();
+        _endingTimer = null;
+        if (_reminderMayExist && await this.GetReminder(ExpiryReminder) is { } reminder)
         {
             await this.UnregisterReminder(reminder);
         }
+
+        _reminderMayExist = false;
     }
 }

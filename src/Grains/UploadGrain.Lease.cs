@@ -78,16 +78,28 @@ public sealed partial class UploadGrain
     /// A graceful end of this activation (its silo shuts down, or it is moved) keeps the writer
     /// writing: what it reported is committed and its lease goes to the next activation, which it
     /// reaches with its next report. Nothing is handed over when the upload is not being written.
+    /// A reminder put off until the grain leaves memory (<see cref="UploadGrainOptions.RemindOnlyWhenIdle"/>) is registered now.
     /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
-        if (_lease is { } lease && Upload.State == UploadState.Uploading && Upload.Writer is not null)
+        try
         {
-            StopTrailingProgress();
-            Upload.BytesReceived = Math.Max(Upload.BytesReceived, _storedOffset);
-            Upload.HandedOverLease = lease.Id;
-            _persisting = WriteAfterAsync(_persisting);
-            await _persisting;
+            if (_lease is { } lease && Upload.State == UploadState.Uploading && Upload.Writer is not null)
+            {
+                StopTrailingProgress();
+                Upload.BytesReceived = Math.Max(Upload.BytesReceived, _storedOffset);
+                Upload.HandedOverLease = lease.Id;
+                _persisting = WriteAfterAsync(_persisting);
+                await _persisting;
+            }
+        }
+        finally
+        {
+            // Such a reminder dies with its process: not worth registering as the process stops.
+            if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
+            {
+                await RemindAsGrainLeavesAsync();
+            }
         }
     }
 

@@ -39,6 +39,7 @@ public sealed partial class UploadGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         OpenEvents();
+        _reminderMayExist = Upload.Exists;
         _durable = Upload.Copy();
         _storedOffset = Upload.BytesReceived;
         if (TakeHandedOverLease())
@@ -68,6 +69,7 @@ public sealed partial class UploadGrain(
         }
 
         await ResumeWebhooksAsync();
+        StartEndingTimer();
 
         // Expiring calls the owner's catalog, which may be the very grain that woke this one up (to ask
         // its status while reconciling): so expire right after activating, not during it. The timer is

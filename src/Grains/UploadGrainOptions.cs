@@ -42,6 +42,15 @@ public sealed class UploadGrainOptions
     /// </summary>
     public TimeSpan ProcessingSilence { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Registers an upload's reminder (expiry, retention) as its grain leaves memory instead of as the
+    /// upload is created and ends. For a reminder service whose reminders die with its process anyway
+    /// (the embedded one), where it loses nothing: an upload that finishes within one activation then
+    /// never calls the reminder service. A cluster's reminders outlive a silo, so there the reminder is
+    /// registered at creation, and an upload abandoned as its silo died still expires.
+    /// </summary>
+    public bool RemindOnlyWhenIdle { get; set; }
+
     /// <summary>How quickly the reported speed follows changes; shorter is jumpier.</summary>
     public TimeSpan SpeedSmoothing { get; set; } = TimeSpan.FromSeconds(2);
 }

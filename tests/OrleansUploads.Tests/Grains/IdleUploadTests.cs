@@ -21,7 +21,12 @@ public sealed class IdleUploadTests : IAsyncLifetime
         {
             GrainClusterFixture.AddUploadStores(silo);
             silo.Services.AddSingleton(TimeProvider.System);
-            silo.Services.Configure<UploadGrainOptions>(options => options.IdleLifetime = TimeSpan.FromSeconds(2));
+            silo.Services.Configure<UploadGrainOptions>(options =>
+            {
+                options.IdleLifetime = TimeSpan.FromSeconds(2);
+                // As the embedded silo has it, whose in-memory reminders die with the process.
+                options.RemindOnlyWhenIdle = true;
+            });
             silo.Services.Configure<GrainCollectionOptions>(options => options.CollectionQuantum = TimeSpan.FromSeconds(1));
             silo.CollectIdleUploads();
         });
@@ -42,6 +47,28 @@ public sealed class IdleUploadTests : IAsyncLifetime
         var statuses = await Task.WhenAll(uploads.Select(upload => upload.GetStatusAsync("owner")));
         Assert.All(statuses, status => Assert.Equal((UploadState.Created, 100L), (status!.State, status.TotalBytes)));
     }
+
+    [Fact]
+    public async Task Reminders_that_die_with_the_process_are_registered_only_as_an_unfinished_upload_leaves_memory()
+    {
+        var paused = Client.GetGrain<IUploadGrain>(Guid.CreateVersion7().ToString("N"));
+        var finished = Client.GetGrain<IUploadGrain>(Guid.CreateVersion7().ToString("N"));
+        var writer = Client.CreateObjectReference<IUploadWriter>(new RecordingWriter());
+        await paused.CreateAsync(new UploadCreation(100, "a.bin", null, null, "owner"));
+        var lease = (await finished.CreateWritingAsync(new UploadCreation(100, "b.bin", null, null, "owner"), writer, 100)).LeaseId!.Value;
+        Assert.Equal(UploadState.Completed, (await finished.CompleteAsync(lease, 100, "digest", nothingToProcess: true)).State);
+        Assert.Empty(await RemindersOfAsync(paused));
+        Assert.Empty(await RemindersOfAsync(finished));
+
+        await Eventually.UntilAsync(UploadActivationsAsync, count => count == 0, TimeSpan.FromSeconds(30), "the uploads' grains to leave memory");
+
+        // The unfinished upload can still expire with no call to wake it; the completed one needs nothing.
+        Assert.Equal(["expiry"], (await RemindersOfAsync(paused)).Select(reminder => reminder.ReminderName));
+        Assert.Empty(await RemindersOfAsync(finished));
+    }
+
+    private async Task<IList<ReminderEntry>> RemindersOfAsync(IUploadGrain grain) =>
+        (await _cluster!.Silos[0].ServiceProvider.GetRequiredService<IReminderTable>().ReadRows(grain.GetGrainId())).Reminders;
 
     private async Task<int> UploadActivationsAsync()
     {
