@@ -5,17 +5,25 @@ namespace OrleansUploads.Api.Storage;
 
 /// <summary>
 /// Fences an upload's file against writers that lost their lease without noticing (a process that
-/// froze while another took over). Beside the bytes, <c>{id}.epoch</c> holds the lease epoch of the
-/// newest writer; every change to the bytes takes that file's lock (an exclusive open, which .NET
-/// holds as an advisory lock that other processes and machines on the same share respect), checks
-/// the writer's epoch is still the newest, and only then acts.
+/// froze while another took over). Every change to the bytes takes a lock (an exclusive open of one of
+/// the store's lock files, which .NET holds as an advisory lock that other processes and machines on
+/// the same share respect), checks the writer's epoch is still the newest, and only then acts. The
+/// newest epoch past the first is kept beside the bytes in <c>{id}.epoch</c>; no such file means no
+/// writer came after the first, so an upload written in one go makes no file but its bytes.
 /// </summary>
-internal sealed class WriterFence(string path, long epoch)
+/// <param name="lockPath">The lock file this upload shares with a few others: it already exists after the first use.</param>
+internal sealed class WriterFence(string lockPath, string epochPath, long epoch)
 {
     private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(10);
 
     // EWOULDBLOCK: .NET's advisory lock on the file is held by another writer. Other errors are not waited out.
     private const int LockHeld = 11;
+
+    /// <summary>
+    /// The epoch of the first lease (0 for a final upload, which its assembly writes and no lease does):
+    /// it needs no record, since no writer before it can be stale.
+    /// </summary>
+    private const long FirstEpoch = 1;
 
     /// <summary>Makes this writer the newest (a newer one already there refuses it), then acts.</summary>
     public void Claim(Action act) => Guard(act, claim: true);
@@ -23,13 +31,21 @@ internal sealed class WriterFence(string path, long epoch)
     /// <summary>Acts only while this writer is still the newest.</summary>
     public void Guard(Action act) => Guard(act, claim: false);
 
-    public static void Remove(string path) => File.Delete(path);
+    public static void Remove(string epochPath) => File.Delete(epochPath);
 
     private void Guard(Action act, bool claim)
     {
         using var fence = Lock();
         Span<byte> stored = stackalloc byte[sizeof(long)];
-        var newest = RandomAccess.Read(fence.SafeFileHandle, stored, 0) == sizeof(long) ? BinaryPrimitives.ReadInt64LittleEndian(stored) : 0;
+        long? recorded = null;
+        if (File.Exists(epochPath))
+        {
+            using var record = File.OpenHandle(epochPath, FileMode.Open, FileAccess.ReadWrite);
+            recorded = RandomAccess.Read(record, stored, 0) == sizeof(long) ? BinaryPrimitives.ReadInt64LittleEndian(stored) : 0;
+        }
+
+        // With no record, only the first writer (or an assembly) has written.
+        var newest = recorded ?? Math.Min(epoch, FirstEpoch);
         if (newest > epoch || (!claim && newest != epoch))
         {
             throw new StaleWriterException($"A newer writer (lease {newest}) owns this upload; writes of lease {epoch} are refused.");
@@ -37,8 +53,9 @@ internal sealed class WriterFence(string path, long epoch)
 
         if (newest != epoch)
         {
+            using var record = File.OpenHandle(epochPath, FileMode.OpenOrCreate, FileAccess.ReadWrite);
             BinaryPrimitives.WriteInt64LittleEndian(stored, epoch);
-            RandomAccess.Write(fence.SafeFileHandle, stored, 0);
+            RandomAccess.Write(record, stored, 0);
         }
 
         act();
@@ -51,7 +68,7 @@ internal sealed class WriterFence(string path, long epoch)
         {
             try
             {
-                return new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+                return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
             catch (IOException exception) when (exception.HResult == LockHeld && Stopwatch.GetElapsedTime(started) < LockPatience)
             {

@@ -56,4 +56,29 @@ public sealed class StaleWriterTests
         Assert.True(expected.AsSpan().SequenceEqual(stored), "the stored bytes were written over");
         Assert.Equal(expected, await client.GetByteArrayAsync(location + "/content"));
     }
+
+    [Fact]
+    public async Task Only_a_writer_after_the_first_leaves_a_fence_record_beside_the_bytes()
+    {
+        await using var service = await UploadService.StartAsync();
+        using var client = service.CreateClient();
+        var files = Path.Combine(service.DataPath, "files");
+        var whole = await client.CreateAsync(1000);
+        using (var patch = await client.PatchAsync(whole, 0, RandomBytes(1000)))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, patch.StatusCode);
+        }
+
+        var resumed = await client.CreateAsync(1000);
+        using (var first = await client.PatchAsync(resumed, 0, RandomBytes(400)))
+        using (var second = await client.PatchAsync(resumed, 400, RandomBytes(600)))
+        {
+            Assert.Equal((HttpStatusCode.NoContent, HttpStatusCode.NoContent), (first.StatusCode, second.StatusCode));
+        }
+
+        // An upload written in one go costs the file system one new file; the second writer's lease is recorded.
+        Assert.Equal(
+            [IdOf(whole), IdOf(resumed), IdOf(resumed) + ".epoch"],
+            Directory.EnumerateFiles(files).Select(Path.GetFileName).Where(name => !name!.StartsWith('.')).Order());
+    }
 }
