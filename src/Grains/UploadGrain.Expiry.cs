@@ -22,6 +22,7 @@ public sealed partial class UploadGrain : IRemindable
     /// </summary>
     private bool _reminderMayExist = true;
     private IGrainTimer? _endingTimer;
+    private static readonly TimeSpan MaxTimerWait = TimeSpan.FromDays(1);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -140,9 +141,13 @@ public sealed partial class UploadGrain : IRemindable
         }
 
         _endingTimer?.Dispose();
-        _endingTimer = EndingPeriod() is { } period
-            ? this.RegisterGrainTimer(_ => EndingTickAsync(), new GrainTimerCreationOptions { DueTime = period, Period = period / 4 })
-            : null;
+        _endingTimer = null;
+        if (EndingPeriod() is { } period)
+        {
+            // A tick checks whether the ending is due, so an early one is harmless; timers take no waits past 49 days.
+            var wait = period < MaxTimerWait ? period : MaxTimerWait;
+            _endingTimer = this.RegisterGrainTimer(_ => EndingTickAsync(), new GrainTimerCreationOptions { DueTime = wait, Period = wait / 4 });
+        }
     }
 
     /// <summary>With <see cref="UploadGrainOptions.RemindOnlyWhenIdle"/>, the reminder is registered as the grain leaves memory.</summary>
