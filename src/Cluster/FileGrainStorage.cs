@@ -21,6 +21,10 @@ namespace OrleansUploads.Cluster;
 /// write makes a new file (a replaced file would cost the file system an inode for every write of a busy
 /// catalog). The version
 /// is the ETag. Files written before the header existed are read as bare states.
+/// Each grain's files go into one of 256 subfolders named by the first two digits of their name: a
+/// folder of every upload ever made grows large, and on ext4 creating each new grain's file there
+/// grew costlier with it, until it took more of the server's time per upload than storing the upload's bytes.
+/// Files from before subfolders, in the folder itself, are moved into theirs when first read.
 /// </remarks>
 public sealed class FileGrainStorage(string folder, IGrainStorageSerializer serializer) : IGrainStorage
 {
@@ -32,6 +36,7 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         var path = PathOf(stateName, grainId);
+        MoveFromFlatLayout(path);
         var first = File.Exists(path) ? await File.ReadAllBytesAsync(path) : [];
         var second = File.Exists(LargePath(path)) ? await File.ReadAllBytesAsync(LargePath(path)) : [];
         if (Newest(first, second) is not var (version, state))
@@ -53,7 +58,7 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
         var state = serializer.Serialize(grainState.State).ToMemory();
         var record = new byte[HeaderSize + state.Length];
         long next;
-        using (var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite))
+        using (var file = OpenOrCreate(path))
         {
             var version = StoredVersion(file);
             var large = LargeVersion(path);
@@ -106,8 +111,11 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
 
         // The older slot goes first: killed in between, the newest version is left, never an older one brought back.
         var newestIsLarge = (large ?? -1) > (small ?? -1);
-        File.Delete(newestIsLarge ? path : LargePath(path));
-        File.Delete(newestIsLarge ? LargePath(path) : path);
+        if (Directory.Exists(Path.GetDirectoryName(path)))
+        {
+            File.Delete(newestIsLarge ? path : LargePath(path));
+            File.Delete(newestIsLarge ? LargePath(path) : path);
+        }
 
         grainState.ETag = null;
         grainState.RecordExists = false;
@@ -116,8 +124,50 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
     }
 
     // Grain ids contain characters no file system likes; a hash keeps names short and safe.
-    private string PathOf(string stateName, GrainId grainId) =>
-        Path.Combine(_folder.Value, Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{stateName}\n{grainId}"))));
+    private string PathOf(string stateName, GrainId grainId)
+    {
+        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{stateName}\n{grainId}")));
+        return Path.Combine(_folder.Value, name[..2], name[2..]);
+    }
+
+    /// <summary>Where a version before subfolders kept the file at <paramref name="path"/>: in the folder itself.</summary>
+    private static string FlatPath(string path) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(path))!, Path.GetFileName(Path.GetDirectoryName(path)) + Path.GetFileName(path));
+
+    /// <summary>
+    /// Moves a grain's files from the flat layout into its subfolder, the large slot first: cut in
+    /// between, the grain's file is still in the flat layout, so the next read moves it too.
+    /// </summary>
+    private static void MoveFromFlatLayout(string path)
+    {
+        var flat = FlatPath(path);
+        if (File.Exists(path) || !File.Exists(flat))
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        if (File.Exists(LargePath(flat)))
+        {
+            File.Move(LargePath(flat), LargePath(path), overwrite: true);
+        }
+
+        File.Move(flat, path);
+    }
+
+    /// <summary>Opens a grain's file, making its subfolder the first time one of its grains writes.</summary>
+    private static Microsoft.Win32.SafeHandles.SafeFileHandle OpenOrCreate(string path)
+    {
+        try
+        {
+            return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            return File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite);
+        }
+    }
 
     /// <summary>The second slot, beside the grain's file: it holds a record only once a state outgrew a page.</summary>
     private static string LargePath(string path) => path + ".large";
@@ -139,7 +189,7 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
 
     private static void WriteHeaderLast(string path, byte[] record)
     {
-        using var file = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite);
+        using var file = OpenOrCreate(path);
         WriteHeaderLast(file, record);
     }
 

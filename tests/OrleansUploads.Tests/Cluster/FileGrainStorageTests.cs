@@ -52,7 +52,7 @@ public sealed class FileGrainStorageTests : IDisposable
     {
         var storage = new FileGrainStorage(_folder, _serializer);
         await storage.WriteStateAsync("catalog", Grain, new GrainState<UploadCatalogState>(new UploadCatalogState()));
-        var path = Directory.GetFiles(_folder).Single();
+        var path = Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Single();
         File.WriteAllBytes(path, _serializer.Serialize(new UploadCatalogState { Active = ["old"] }).ToArray());
 
         var read = new GrainState<UploadCatalogState>();
@@ -97,7 +97,7 @@ public sealed class FileGrainStorageTests : IDisposable
         await storage.WriteStateAsync("catalog", Grain, state);
 
         // The next write goes into the slot holding the older version; cut it before its header is written.
-        var older = Directory.GetFiles(_folder).Single(path => File.ReadAllText(path).Contains("older-"));
+        var older = Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Single(path => File.ReadAllText(path).Contains("older-"));
         await using (var slot = new FileStream(older, FileMode.Open, FileAccess.Write))
         {
             slot.Position = 100;
@@ -120,9 +120,9 @@ public sealed class FileGrainStorageTests : IDisposable
     {
         var storage = new FileGrainStorage(_folder, _serializer);
         await storage.WriteStateAsync("catalog", Grain, new GrainState<UploadCatalogState>(Catalog(5_000, "first")));
-        var large = Directory.GetFiles(_folder).Single(path => new FileInfo(path).Length > 0);
+        var large = Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Single(path => new FileInfo(path).Length > 0);
         // What a kill between the state and its header leaves: the grain's file empty, the large slot headless.
-        File.WriteAllBytes(Directory.GetFiles(_folder).Single(path => path != large), []);
+        File.WriteAllBytes(Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Single(path => path != large), []);
         await using (var slot = new FileStream(large, FileMode.Open, FileAccess.Write))
         {
             slot.Write(new byte[16]);
@@ -139,6 +139,38 @@ public sealed class FileGrainStorageTests : IDisposable
     }
 
     /// <summary>The stored state as a storage that starts afresh (a new process) reads it.</summary>
+    [Theory]
+    [InlineData(3)]
+    [InlineData(5_000)]
+    public async Task States_live_in_subfolders_and_one_stored_flat_before_them_is_moved_into_its_own_when_read(int ids)
+    {
+        var storage = new FileGrainStorage(_folder, _serializer);
+        var state = new GrainState<UploadCatalogState>(Catalog(ids, "stored"));
+        await storage.WriteStateAsync("catalog", Grain, state);
+        await storage.WriteStateAsync("catalog", Grain, state);
+        var subfolder = Directory.GetDirectories(_folder).Single();
+        var inSubfolder = Directory.GetFiles(subfolder).Order().ToArray();
+        Assert.Equal(2, Path.GetFileName(subfolder).Length);
+        Assert.Empty(Directory.GetFiles(_folder));
+
+        // As a version before subfolders left them: in the folder itself, named by the whole digest.
+        foreach (var path in inSubfolder)
+        {
+            File.Move(path, Path.Combine(_folder, Path.GetFileName(subfolder) + Path.GetFileName(path)));
+        }
+
+        var read = await ReadBackAsync();
+        Assert.Equal(state.State!.Active, read.State!.Active);
+        Assert.Equal("2", read.ETag);
+        Assert.Equal(inSubfolder, Directory.GetFiles(subfolder).Order());
+        Assert.Empty(Directory.GetFiles(_folder));
+        read.State.Active.Add("after");
+        await storage.WriteStateAsync("catalog", Grain, read);
+        var again = await ReadBackAsync();
+        Assert.Equal(read.State.Active, again.State!.Active);
+        Assert.Equal("3", again.ETag);
+    }
+
     private async Task<GrainState<UploadCatalogState>> ReadBackAsync()
     {
         var read = new GrainState<UploadCatalogState>();
@@ -152,7 +184,7 @@ public sealed class FileGrainStorageTests : IDisposable
     private async Task<Dictionary<string, string>> InodesAsync()
     {
         var inodes = new Dictionary<string, string>();
-        foreach (var path in Directory.GetFiles(_folder))
+        foreach (var path in Directory.GetFiles(_folder, "*", SearchOption.AllDirectories))
         {
             using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
             inodes[Path.GetFileName(path)] = (await stat.StandardOutput.ReadToEndAsync()).Trim();
