@@ -127,7 +127,10 @@ public static class SingleUploadScenario
     /// </summary>
     public static void Clear(ServerProcess server)
     {
-        foreach (var file in Directory.EnumerateFiles(server.DataPath, "*", SearchOption.AllDirectories).Where(f => !f.Contains($"{Path.DirectorySeparatorChar}grains{Path.DirectorySeparatorChar}")))
+        // The store's own files (its marker, its lock files: names that begin with a dot) stay, as they would in use.
+        var separator = Path.DirectorySeparatorChar;
+        foreach (var file in Directory.EnumerateFiles(server.DataPath, "*", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{separator}grains{separator}") && !Path.GetRelativePath(server.DataPath, f).Split(separator).Any(part => part.StartsWith('.'))))
         {
             File.Delete(file);
         }
