@@ -10,6 +10,9 @@ namespace OrleansUploads.Tests.Grains;
 /// <summary>Paused uploads cost storage, not memory: their grains leave memory once idle and come back whole.</summary>
 public sealed class IdleUploadTests : IAsyncLifetime
 {
+    /// <summary>Longer than a timer can wait (about 49 days), which is the grain's to mind while the reminder waits.</summary>
+    private static readonly TimeSpan LongerThanATimer = TimeSpan.FromDays(90);
+
     private InProcessTestCluster? _cluster;
 
     private IClusterClient Client => _cluster!.Client;
@@ -26,6 +29,8 @@ public sealed class IdleUploadTests : IAsyncLifetime
                 options.IdleLifetime = TimeSpan.FromSeconds(2);
                 // As the embedded silo has it, whose in-memory reminders die with the process.
                 options.RemindOnlyWhenIdle = true;
+                options.ExpireAfter = LongerThanATimer;
+                options.ForgetEndedAfter = LongerThanATimer;
             });
             silo.Services.Configure<GrainCollectionOptions>(options => options.CollectionQuantum = TimeSpan.FromSeconds(1));
             silo.CollectIdleUploads();
@@ -65,6 +70,15 @@ public sealed class IdleUploadTests : IAsyncLifetime
         // The unfinished upload can still expire with no call to wake it; the completed one needs nothing.
         Assert.Equal(["expiry"], (await RemindersOfAsync(paused)).Select(reminder => reminder.ReminderName));
         Assert.Empty(await RemindersOfAsync(finished));
+    }
+
+    [Fact]
+    public async Task Uploads_are_created_and_cancelled_whatever_their_expiry_and_retention()
+    {
+        var upload = Client.GetGrain<IUploadGrain>(Guid.CreateVersion7().ToString("N"));
+
+        Assert.Equal(UploadState.Created, (await upload.CreateAsync(new UploadCreation(100, "a.bin", null, null, "owner"))).State);
+        Assert.Equal(UploadState.Cancelled, (await upload.CancelAsync("owner"))!.State);
     }
 
     private async Task<IList<ReminderEntry>> RemindersOfAsync(IUploadGrain grain) =>
