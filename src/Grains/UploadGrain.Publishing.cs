@@ -34,9 +34,10 @@ public sealed partial class UploadGrain
             return null;
         }
 
-        if (!Upload.Watched)
+        if (!_durable.Watched)
         {
-            // Stored before it is relied on: an activation after a crash must go on publishing.
+            // Stored before it is relied on: an activation after a crash must go on publishing. A watch
+            // that comes while another's mark is being stored waits for a write that holds it too.
             Upload.Watched = true;
             await PersistAndPublishAsync();
         }
