@@ -70,6 +70,11 @@ internal sealed class WriterFence(string lockPath, string epochPath, long epoch)
             {
                 return new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
+            catch (DirectoryNotFoundException) when (Directory.Exists(Path.GetDirectoryName(Path.GetDirectoryName(lockPath))))
+            {
+                // A store made by a version before lock files, mounted after this one started: its writer holds an open upload file there.
+                Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
+            }
             catch (IOException exception) when (exception.HResult == LockHeld && Stopwatch.GetElapsedTime(started) < LockPatience)
             {
                 // Another writer holds the lock for one block's write: a moment's wait.
