@@ -138,7 +138,6 @@ public sealed class FileGrainStorageTests : IDisposable
         Assert.Equal(read.State.Active, again.State!.Active);
     }
 
-    /// <summary>The stored state as a storage that starts afresh (a new process) reads it.</summary>
     [Theory]
     [InlineData(3)]
     [InlineData(5_000)]
@@ -171,6 +170,7 @@ public sealed class FileGrainStorageTests : IDisposable
         Assert.Equal("3", again.ETag);
     }
 
+    /// <summary>The stored state as a storage that starts afresh (a new process) reads it.</summary>
     private async Task<GrainState<UploadCatalogState>> ReadBackAsync()
     {
         var read = new GrainState<UploadCatalogState>();
