@@ -35,8 +35,9 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var path = PathOf(stateName, grainId);
-        MoveFromFlatLayout(path);
+        var name = NameOf(stateName, grainId);
+        var path = PathOf(name);
+        MoveFromFlatLayout(FlatPathOf(name), path);
         var first = File.Exists(path) ? await File.ReadAllBytesAsync(path) : [];
         var second = File.Exists(LargePath(path)) ? await File.ReadAllBytesAsync(LargePath(path)) : [];
         if (Newest(first, second) is not var (version, state))
@@ -124,23 +125,23 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
     }
 
     // Grain ids contain characters no file system likes; a hash keeps names short and safe.
-    private string PathOf(string stateName, GrainId grainId)
-    {
-        var name = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{stateName}\n{grainId}")));
-        return Path.Combine(_folder.Value, name[..2], name[2..]);
-    }
+    private string PathOf(string stateName, GrainId grainId) => PathOf(NameOf(stateName, grainId));
 
-    /// <summary>Where a version before subfolders kept the file at <paramref name="path"/>: in the folder itself.</summary>
-    private static string FlatPath(string path) =>
-        Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(path))!, Path.GetFileName(Path.GetDirectoryName(path)) + Path.GetFileName(path));
+    private string PathOf(string name) => Path.Combine(_folder.Value, name[..2], name[2..]);
+
+    /// <summary>Where a version before subfolders kept the grain's file: in the folder itself, named by the whole digest.</summary>
+    private string FlatPathOf(string name) => Path.Combine(_folder.Value, name);
+
+    private static string NameOf(string stateName, GrainId grainId) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{stateName}\n{grainId}")));
 
     /// <summary>
-    /// Moves a grain's files from the flat layout into its subfolder, the large slot first: cut in
-    /// between, the grain's file is still in the flat layout, so the next read moves it too.
+    /// Moves a grain's files from <paramref name="flat"/> into their subfolder at <paramref name="path"/>,
+    /// the large slot first: cut in between, the grain's file is still in the flat layout, so the next
+    /// read moves it too.
     /// </summary>
-    private static void MoveFromFlatLayout(string path)
+    private static void MoveFromFlatLayout(string flat, string path)
     {
-        var flat = FlatPath(path);
         if (File.Exists(path) || !File.Exists(flat))
         {
             return;

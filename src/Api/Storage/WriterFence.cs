@@ -37,12 +37,8 @@ internal sealed class WriterFence(string lockPath, string epochPath, long epoch)
     {
         using var fence = Lock();
         Span<byte> stored = stackalloc byte[sizeof(long)];
-        long? recorded = null;
-        if (File.Exists(epochPath))
-        {
-            using var record = File.OpenHandle(epochPath, FileMode.Open, FileAccess.ReadWrite);
-            recorded = RandomAccess.Read(record, stored, 0) == sizeof(long) ? BinaryPrimitives.ReadInt64LittleEndian(stored) : 0;
-        }
+        using var record = File.Exists(epochPath) ? File.OpenHandle(epochPath, FileMode.Open, FileAccess.ReadWrite) : null;
+        long? recorded = record is null ? null : RandomAccess.Read(record, stored, 0) == sizeof(long) ? BinaryPrimitives.ReadInt64LittleEndian(stored) : 0;
 
         // With no record, only the first writer (or an assembly) has written.
         var newest = recorded ?? Math.Min(epoch, FirstEpoch);
@@ -53,9 +49,9 @@ internal sealed class WriterFence(string lockPath, string epochPath, long epoch)
 
         if (newest != epoch)
         {
-            using var record = File.OpenHandle(epochPath, FileMode.OpenOrCreate, FileAccess.ReadWrite);
+            using var created = record is null ? File.OpenHandle(epochPath, FileMode.OpenOrCreate, FileAccess.ReadWrite) : null;
             BinaryPrimitives.WriteInt64LittleEndian(stored, epoch);
-            RandomAccess.Write(record, stored, 0);
+            RandomAccess.Write(record ?? created!, stored, 0);
         }
 
         act();

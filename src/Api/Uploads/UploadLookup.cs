@@ -16,23 +16,19 @@ public sealed class UploadLookup(IGrainFactory grains, StoredCompletion completi
     /// The owner's upload with this id; null for a malformed id, an unknown one or another owner's.
     /// An upload found with all its bytes stored but not completed is completed first.
     /// </summary>
-    public async Task<UploadStatus?> FindAsync(string? uploadId, string owner, CancellationToken cancellationToken = default)
-    {
-        if (GrainOf(uploadId) is not { } grain || await grain.GetStatusAsync(owner, cancellationToken) is not { } status)
-        {
-            return null;
-        }
-
-        return await completion.CompleteIfAllStoredAsync(grain, status);
-    }
+    public Task<UploadStatus?> FindAsync(string? uploadId, string owner, CancellationToken cancellationToken = default) =>
+        CompletedIfAllStoredAsync(uploadId, grain => grain.GetStatusAsync(owner, cancellationToken));
 
     /// <summary>
     /// As <see cref="FindAsync"/>, for a watcher already subscribed to the upload's stream: from now on
     /// the upload publishes every change (see <see cref="IUploadGrain.WatchAsync"/>).
     /// </summary>
-    public async Task<UploadStatus?> WatchAsync(string uploadId, string owner)
+    public Task<UploadStatus?> WatchAsync(string uploadId, string owner) =>
+        CompletedIfAllStoredAsync(uploadId, grain => grain.WatchAsync(owner));
+
+    private async Task<UploadStatus?> CompletedIfAllStoredAsync(string? uploadId, Func<IUploadGrain, Task<UploadStatus?>> read)
     {
-        if (GrainOf(uploadId) is not { } grain || await grain.WatchAsync(owner) is not { } status)
+        if (GrainOf(uploadId) is not { } grain || await read(grain) is not { } status)
         {
             return null;
         }
