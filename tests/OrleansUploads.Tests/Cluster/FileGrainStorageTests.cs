@@ -6,7 +6,7 @@ using OrleansUploads.Grains;
 
 namespace OrleansUploads.Tests.Cluster;
 
-/// <summary>The embedded grain storage: states written in place, large ones in two slots, versions as ETags, and files from before versions.</summary>
+/// <summary>The embedded grain storage's files of a grain's own: large states in two slots, versions as ETags, and files from before versions.</summary>
 public sealed class FileGrainStorageTests : IDisposable
 {
     private static readonly GrainId Grain = GrainId.Create("catalog", "owner");
@@ -51,8 +51,10 @@ public sealed class FileGrainStorageTests : IDisposable
     public async Task A_file_written_before_versions_is_read_and_then_written_over()
     {
         var storage = new FileGrainStorage(_folder, _serializer);
-        await storage.WriteStateAsync("catalog", Grain, new GrainState<UploadCatalogState>(new UploadCatalogState()));
-        var path = Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Single();
+        await storage.WriteStateAsync("catalog", Grain, new GrainState<UploadCatalogState>(Catalog(5_000, "large")));
+        // As a version before headers left it: the bare state in the grain's own file.
+        var path = OwnFiles().Single(path => !path.EndsWith(".large", StringComparison.Ordinal));
+        File.Delete(path + ".large");
         File.WriteAllBytes(path, _serializer.Serialize(new UploadCatalogState { Active = ["old"] }).ToArray());
 
         var read = new GrainState<UploadCatalogState>();
@@ -97,7 +99,7 @@ public sealed class FileGrainStorageTests : IDisposable
         await storage.WriteStateAsync("catalog", Grain, state);
 
         // The next write goes into the slot holding the older version; cut it before its header is written.
-        var older = Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Single(path => File.ReadAllText(path).Contains("older-"));
+        var older = OwnFiles().Single(path => File.ReadAllText(path).Contains("older-"));
         await using (var slot = new FileStream(older, FileMode.Open, FileAccess.Write))
         {
             slot.Position = 100;
@@ -120,9 +122,9 @@ public sealed class FileGrainStorageTests : IDisposable
     {
         var storage = new FileGrainStorage(_folder, _serializer);
         await storage.WriteStateAsync("catalog", Grain, new GrainState<UploadCatalogState>(Catalog(5_000, "first")));
-        var large = Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Single(path => new FileInfo(path).Length > 0);
+        var large = OwnFiles().Single(path => new FileInfo(path).Length > 0);
         // What a kill between the state and its header leaves: the grain's file empty, the large slot headless.
-        File.WriteAllBytes(Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Single(path => path != large), []);
+        File.WriteAllBytes(OwnFiles().Single(path => path != large), []);
         await using (var slot = new FileStream(large, FileMode.Open, FileAccess.Write))
         {
             slot.Write(new byte[16]);
@@ -138,16 +140,14 @@ public sealed class FileGrainStorageTests : IDisposable
         Assert.Equal(read.State.Active, again.State!.Active);
     }
 
-    [Theory]
-    [InlineData(3)]
-    [InlineData(5_000)]
-    public async Task States_live_in_subfolders_and_one_stored_flat_before_them_is_moved_into_its_own_when_read(int ids)
+    [Fact]
+    public async Task Large_states_live_in_subfolders_and_one_stored_flat_before_them_is_moved_into_its_own_when_read()
     {
         var storage = new FileGrainStorage(_folder, _serializer);
-        var state = new GrainState<UploadCatalogState>(Catalog(ids, "stored"));
+        var state = new GrainState<UploadCatalogState>(Catalog(5_000, "stored"));
         await storage.WriteStateAsync("catalog", Grain, state);
         await storage.WriteStateAsync("catalog", Grain, state);
-        var subfolder = Directory.GetDirectories(_folder).Single();
+        var subfolder = Directory.GetDirectories(_folder).Single(folder => Path.GetFileName(folder) != "shelves");
         var inSubfolder = Directory.GetFiles(subfolder).Order().ToArray();
         Assert.Equal(2, Path.GetFileName(subfolder).Length);
         Assert.Empty(Directory.GetFiles(_folder));
@@ -178,13 +178,17 @@ public sealed class FileGrainStorageTests : IDisposable
         return read;
     }
 
+    /// <summary>The grains' own files, not the shelves all small states share.</summary>
+    private string[] OwnFiles() =>
+        [.. Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Where(path => !path.StartsWith(Path.Combine(_folder, "shelves"), StringComparison.Ordinal))];
+
     private static UploadCatalogState Catalog(int ids, string prefix) => new() { Active = [.. Enumerable.Range(0, ids).Select(i => $"{prefix}-{i:D28}")] };
 
     /// <summary>Each file of the folder with its inode: a file replaced by a new one gets a new inode.</summary>
     private async Task<Dictionary<string, string>> InodesAsync()
     {
         var inodes = new Dictionary<string, string>();
-        foreach (var path in Directory.GetFiles(_folder, "*", SearchOption.AllDirectories))
+        foreach (var path in OwnFiles())
         {
             using var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%i", path]) { RedirectStandardOutput = true })!;
             inodes[Path.GetFileName(path)] = (await stat.StandardOutput.ReadToEndAsync()).Trim();

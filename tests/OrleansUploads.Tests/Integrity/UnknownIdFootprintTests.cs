@@ -9,7 +9,7 @@ namespace OrleansUploads.Tests.Integrity;
 /// <summary>
 /// Asking the real service about ids that name no upload (well-formed ones, which reach a grain)
 /// answers 404 and leaves nothing behind: no grain state or any other file written to its data
-/// folder (where the embedded grain storage keeps one file per grain), no grain in memory.
+/// folder (where the embedded grain storage keeps grain state), no grain in memory.
 /// </summary>
 public sealed class UnknownIdFootprintTests
 {
@@ -42,9 +42,9 @@ public sealed class UnknownIdFootprintTests
         await Eventually.UntilAsync(() => UploadGrainsInMemoryAsync(client), count => count <= before, Patience, "the unknown ids' grains to leave memory");
         Assert.Equal(stored, DataFiles(service));
 
-        // An upload that does exist writes its state there: the folder watched above is the right one.
+        // An upload that does exist writes its state there (a shelf file appears or changes): the folder watched above is the right one.
         await client.CreateAsync(10);
-        Assert.Contains(DataFiles(service).Keys.Except(stored.Keys), path => path.StartsWith(Path.Combine(service.DataPath, "grains"), StringComparison.Ordinal));
+        Assert.Contains(DataFiles(service).Except(stored), file => file.Key.StartsWith(Path.Combine(service.DataPath, "grains"), StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,0 +1,198 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.Storage;
+using OrleansUploads.Cluster;
+using OrleansUploads.Grains;
+
+namespace OrleansUploads.Tests.Cluster;
+
+/// <summary>
+/// The embedded grain storage keeps states that fit in a page on shared shelves, not in a file per
+/// grain: what it writes reads back after a restart, states move between a shelf and files of their
+/// own as they grow and shrink, a move cut short by a kill leaves the newer version to be read, and
+/// pages of cleared grains are used again.
+/// </summary>
+public sealed class GrainStateShelvesTests : IDisposable
+{
+    private readonly string _folder = DataFolder.New("grain-shelves");
+    private readonly IGrainStorageSerializer _serializer =
+        new OrleansGrainStorageSerializer(new ServiceCollection().AddSerializer(s => s.AddAssembly(typeof(UploadCatalogState).Assembly)).BuildServiceProvider().GetRequiredService<Serializer>());
+
+    [Fact]
+    public async Task Small_states_of_many_grains_share_a_few_shelves_and_read_back_after_a_restart()
+    {
+        var storage = new FileGrainStorage(_folder, _serializer);
+        var grains = Enumerable.Range(0, 2_000).Select(i => GrainId.Create("upload", $"upload-{i}")).ToArray();
+        // Written at once from many threads, three times each, as uploads' grains do.
+        await Parallel.ForEachAsync(grains, async (grain, _) =>
+        {
+            var state = new GrainState<UploadCatalogState>(Catalog(1, grain.ToString()));
+            for (var write = 0; write < 3; write++)
+            {
+                state.State = Catalog(write + 1, grain.ToString());
+                await storage.WriteStateAsync("catalog", grain, state);
+            }
+        });
+
+        Assert.Empty(OwnFiles());
+        Assert.InRange(Directory.GetFiles(Path.Combine(_folder, "shelves")).Length, 1, 256);
+        var restarted = new FileGrainStorage(_folder, _serializer);
+        foreach (var grain in grains)
+        {
+            var read = await ReadAsync(restarted, grain);
+            AssertStored(read, Catalog(3, grain.ToString()).Active, "3");
+        }
+    }
+
+    [Fact]
+    public async Task A_state_that_outgrows_its_page_moves_into_files_of_its_own_and_back_onto_a_shelf()
+    {
+        var storage = new FileGrainStorage(_folder, _serializer);
+        var grain = GrainId.Create("catalog", "owner");
+        var state = new GrainState<UploadCatalogState>(Catalog(3, "small"));
+        await storage.WriteStateAsync("catalog", grain, state);
+
+        state.State = Catalog(5_000, "large");
+        await storage.WriteStateAsync("catalog", grain, state);
+        Assert.NotEmpty(OwnFiles());
+        var large = await ReadAsync(new FileGrainStorage(_folder, _serializer), grain);
+        AssertStored(large, state.State.Active, "2");
+
+        state.State = Catalog(3, "small again");
+        await storage.WriteStateAsync("catalog", grain, state);
+        Assert.Empty(OwnFiles());
+        var small = await ReadAsync(new FileGrainStorage(_folder, _serializer), grain);
+        AssertStored(small, state.State.Active, "3");
+    }
+
+    [Fact]
+    public async Task A_move_onto_a_shelf_cut_before_the_files_went_leaves_the_page_to_be_read_and_the_next_write_removes_the_files()
+    {
+        var grain = GrainId.Create("catalog", "owner");
+        var storage = new FileGrainStorage(_folder, _serializer);
+        await storage.WriteStateAsync("catalog", grain, new GrainState<UploadCatalogState>(Catalog(5_000, "large")));
+        var files = OwnFiles().ToDictionary(path => path, File.ReadAllBytes);
+        var read = await ReadAsync(storage, grain);
+        read.State = Catalog(3, "small");
+        await storage.WriteStateAsync("catalog", grain, read);
+        // What a kill between writing the page and deleting the files leaves.
+        foreach (var (path, bytes) in files)
+        {
+            File.WriteAllBytes(path, bytes);
+        }
+
+        var restarted = new FileGrainStorage(_folder, _serializer);
+        var after = await ReadAsync(restarted, grain);
+        AssertStored(after, read.State.Active, "2");
+        after.State!.Active.Add("next");
+        await restarted.WriteStateAsync("catalog", grain, after);
+        Assert.Empty(OwnFiles());
+        Assert.Equal("3", (await ReadAsync(new FileGrainStorage(_folder, _serializer), grain)).ETag);
+    }
+
+    [Fact]
+    public async Task A_move_into_files_cut_before_the_page_was_freed_leaves_the_files_to_be_read_and_the_next_write_goes_on_from_them()
+    {
+        var grain = GrainId.Create("catalog", "owner");
+        var storage = new FileGrainStorage(_folder, _serializer);
+        var state = new GrainState<UploadCatalogState>(Catalog(3, "small"));
+        await storage.WriteStateAsync("catalog", grain, state);
+        var shelves = Directory.GetFiles(Path.Combine(_folder, "shelves")).ToDictionary(path => path, File.ReadAllBytes);
+        state.State = Catalog(5_000, "large");
+        await storage.WriteStateAsync("catalog", grain, state);
+        // What a kill between writing the files and freeing the page leaves.
+        foreach (var (path, bytes) in shelves)
+        {
+            File.WriteAllBytes(path, bytes);
+        }
+
+        var restarted = new FileGrainStorage(_folder, _serializer);
+        var after = await ReadAsync(restarted, grain);
+        AssertStored(after, state.State.Active, "2");
+        after.State = Catalog(2, "small again");
+        await restarted.WriteStateAsync("catalog", grain, after);
+        var last = await ReadAsync(new FileGrainStorage(_folder, _serializer), grain);
+        AssertStored(last, after.State.Active, "3");
+        Assert.Empty(OwnFiles());
+    }
+
+    [Fact]
+    public async Task Pages_of_cleared_grains_are_used_again_and_read_as_no_state_after_a_restart()
+    {
+        var storage = new FileGrainStorage(_folder, _serializer);
+        var grains = Enumerable.Range(0, 300).Select(i => GrainId.Create("upload", $"cleared-{i}")).ToArray();
+        foreach (var grain in grains)
+        {
+            await storage.WriteStateAsync("catalog", grain, new GrainState<UploadCatalogState>(Catalog(2, grain.ToString())));
+        }
+
+        var size = ShelvesSize();
+        foreach (var grain in grains)
+        {
+            var read = await ReadAsync(storage, grain);
+            await storage.ClearStateAsync("catalog", grain, read);
+        }
+
+        var restarted = new FileGrainStorage(_folder, _serializer);
+        foreach (var grain in grains)
+        {
+            var read = await ReadAsync(restarted, grain);
+            Assert.Equal((false, null), (read.RecordExists, read.ETag));
+            read.State = Catalog(1, "again");
+            await restarted.WriteStateAsync("catalog", grain, read);
+        }
+
+        Assert.Equal(size, ShelvesSize());
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_small_state_in_a_file_of_its_own_from_before_shelves_is_read_and_goes_onto_a_shelf_when_written(bool flat)
+    {
+        var grain = GrainId.Create("catalog", "owner");
+        var storage = new FileGrainStorage(_folder, _serializer);
+        await storage.WriteStateAsync("catalog", grain, new GrainState<UploadCatalogState>(Catalog(5_000, "large")));
+        // As a version before shelves left a small state: a header and the state in the grain's own file.
+        var path = OwnFiles().Single(path => !path.EndsWith(".large", StringComparison.Ordinal));
+        File.Delete(path + ".large");
+        var state = _serializer.Serialize(Catalog(3, "before")).ToArray();
+        File.WriteAllBytes(path, [.. "OUG1"u8, .. BitConverter.GetBytes(7L), .. BitConverter.GetBytes(state.Length), .. state]);
+        if (flat)
+        {
+            File.Move(path, Path.Combine(_folder, Path.GetFileName(Path.GetDirectoryName(path)) + Path.GetFileName(path)));
+        }
+
+        var restarted = new FileGrainStorage(_folder, _serializer);
+        var read = await ReadAsync(restarted, grain);
+        AssertStored(read, Catalog(3, "before").Active, "7");
+        read.State!.Active.Add("after");
+        await restarted.WriteStateAsync("catalog", grain, read);
+        Assert.Empty(OwnFiles());
+        var again = await ReadAsync(new FileGrainStorage(_folder, _serializer), grain);
+        AssertStored(again, read.State.Active, "8");
+    }
+
+    private static void AssertStored(GrainState<UploadCatalogState> read, IEnumerable<string> active, string etag)
+    {
+        Assert.Equal(active.Order(), read.State!.Active.Order());
+        Assert.Equal((etag, true), (read.ETag, read.RecordExists));
+    }
+
+    private static async Task<GrainState<UploadCatalogState>> ReadAsync(FileGrainStorage storage, GrainId grain)
+    {
+        var read = new GrainState<UploadCatalogState>();
+        await storage.ReadStateAsync("catalog", grain, read);
+        return read;
+    }
+
+    /// <summary>Files of a grain's own: everything but the shelves.</summary>
+    private string[] OwnFiles() =>
+        [.. Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Where(path => !path.StartsWith(Path.Combine(_folder, "shelves"), StringComparison.Ordinal))];
+
+    private long ShelvesSize() => Directory.GetFiles(Path.Combine(_folder, "shelves")).Sum(path => new FileInfo(path).Length);
+
+    private static UploadCatalogState Catalog(int ids, string prefix) => new() { Active = [.. Enumerable.Range(0, ids).Select(i => $"{prefix}-{i:D28}")] };
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+}
