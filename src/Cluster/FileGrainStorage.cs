@@ -22,8 +22,11 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
     private readonly StateShelves _shelves = new(Path.GetFullPath(Path.Combine(folder, "shelves")));
     private readonly GrainFiles _files = new(folder);
 
-    /// <summary>Grains read with files of their own beside a page (a kill cut a move short): writes check those files until they are gone.</summary>
-    private readonly ConcurrentDictionary<string, bool> _filedToo = new();
+    /// <summary>
+    /// Grains that have a page and may have files of their own beside it (a kill or a failed delete cut a
+    /// move short): their writes look for those files until they are gone.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, bool> _mayHaveFiles = new();
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -32,7 +35,7 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
         var shelved = _shelves.Read(digest);
         if (shelved is not null && files.Exist)
         {
-            _filedToo[name] = true;
+            _mayHaveFiles[name] = true;
         }
 
         var newest = shelved is { } page && page.Version > (files.Newest?.Version ?? -1) ? (page.Version, page.State) : files.Newest;
@@ -58,22 +61,26 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
         if (state.Length <= StateShelves.Capacity)
         {
             // Files are looked for as a grain first goes onto a shelf: an upload's first write costs two lookups, its later ones none.
-            var files = shelved is null || _filedToo.ContainsKey(name) ? _files.Versions(name) : default;
+            var files = shelved is null || _mayHaveFiles.ContainsKey(name) ? _files.Versions(name) : default;
             var newest = Newer(shelved, files.Version);
             Ensure(newest, grainState.ETag);
             next = (newest ?? 0) + 1;
             _shelves.Write(digest, next, state.Span);
             if (files.Exist)
             {
-                _files.Delete(name);
+                _mayHaveFiles[name] = true;
+                ClearOldPlace(() => _files.Delete(name), name);
             }
-
-            _filedToo.TryRemove(name, out _);
         }
         else
         {
+            // Marked first: should the page outlive this write, the grain's next write must see the files' version.
+            _mayHaveFiles[name] = true;
             next = _files.Write(name, shelved, grainState.ETag, state.Span);
-            _shelves.Remove(digest);
+            if (shelved is not null)
+            {
+                ClearOldPlace(() => _shelves.Remove(digest), name: null);
+            }
         }
 
         grainState.ETag = next.ToString();
@@ -103,11 +110,32 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
             _files.Delete(name);
         }
 
-        _filedToo.TryRemove(name, out _);
+        _mayHaveFiles.TryRemove(name, out _);
         grainState.ETag = null;
         grainState.RecordExists = false;
         grainState.State = Activator.CreateInstance<T>();
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Clears the older place of a grain that moved. The newer version is stored already, so the write has
+    /// succeeded whatever happens here; a place left behind is older and is cleared by a later write.
+    /// </summary>
+    /// <param name="name">The grain whose files are deleted, unmarked once they are gone; null for a page.</param>
+    private void ClearOldPlace(Action clear, string? name)
+    {
+        try
+        {
+            clear();
+            if (name is not null)
+            {
+                _mayHaveFiles.TryRemove(name, out _);
+            }
+        }
+        catch (IOException)
+        {
+            // The disk refused: the older version stays beside the newer, and reads take the newer.
+        }
     }
 
     private static (byte[] Digest, string Name) NameOf(string stateName, GrainId grainId)

@@ -6,14 +6,16 @@ namespace OrleansUploads.Cluster;
 
 /// <summary>
 /// Grain states that fit in a page, one page each, in 256 shared files (shelves) picked by the first
-/// byte of the grain's digest. An upload's grain stores a small state two or three times and is rarely
-/// written again; a file of its own cost the file system a new inode per upload, which on ext4, with
-/// inodes freed by deleted uploads, cost more of the server's time than the rest of storing the state.
-/// A page is written by one positioned write of at most a page, which a killed process leaves whole or
-/// not at all; a new page is filled with zeros first, so a write the disk refuses halfway cannot leave a
-/// header over a cut state. Which page holds which grain lives in memory, read from a shelf the first
-/// time one of its grains is asked for. One process owns the folder.
+/// byte of the grain's digest. Which page holds which grain lives in memory (about 80 bytes per stored
+/// grain), read from a shelf the first time one of its grains is asked for. One process owns the folder.
 /// </summary>
+/// <remarks>
+/// An upload's grain stores a small state two or three times and is rarely written again; a file of its
+/// own cost the file system a new inode per upload, which on ext4, with inodes freed by deleted uploads,
+/// cost more of the server's time than the rest of storing the state. A page is written by one
+/// positioned write of at most a page, which a killed process leaves whole or not at all; a new page is
+/// filled with zeros first, so a write the disk refuses halfway cannot leave a header over a cut state.
+/// </remarks>
 internal sealed class StateShelves(string folder)
 {
     /// <summary>The most state bytes a page holds after its header.</summary>
@@ -26,6 +28,7 @@ internal sealed class StateShelves(string folder)
 
     private static ReadOnlySpan<byte> Mark => "OUS1"u8;
     private readonly Shelf?[] _shelves = new Shelf?[256];
+    private readonly object[] _loading = [.. Enumerable.Range(0, 256).Select(_ => new object())];
 
     /// <summary>The stored version and state, or null when the grain has no page.</summary>
     public (long Version, byte[] State)? Read(ReadOnlySpan<byte> digest)
@@ -85,7 +88,7 @@ internal sealed class StateShelves(string folder)
             }
             catch (Exception) when (isNew)
             {
-                ZeroHeaderIfPossible(shelf, number);
+                ClearHeaderIfPossible(shelf, number);
                 shelf.Free.Push(number);
                 throw;
             }
@@ -123,7 +126,7 @@ internal sealed class StateShelves(string folder)
     }
 
     /// <summary>A new page whose record failed: zeroed again if the disk lets it, so no cut record is read after a restart.</summary>
-    private static void ZeroHeaderIfPossible(Shelf shelf, int number)
+    private static void ClearHeaderIfPossible(Shelf shelf, int number)
     {
         try
         {
@@ -135,6 +138,7 @@ internal sealed class StateShelves(string folder)
         }
     }
 
+    /// <summary>The grain's shelf, read on first use; a first use of one shelf does not wait for another's, and a failed one is tried again.</summary>
     private Shelf ShelfOf(ReadOnlySpan<byte> digest)
     {
         var index = digest[0];
@@ -143,7 +147,7 @@ internal sealed class StateShelves(string folder)
             return shelf;
         }
 
-        lock (_shelves)
+        lock (_loading[index])
         {
             return _shelves[index] ??= Shelf.Load(Path.Combine(folder, index.ToString("x2")));
         }
@@ -188,14 +192,21 @@ internal sealed class StateShelves(string folder)
             var shelf = new Shelf(path, System.IO.File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite));
             var length = RandomAccess.GetLength(shelf.File);
             shelf.End = (int)((length + PageSize - 1) / PageSize);
+            shelf.Pages.EnsureCapacity(shelf.End);
             var chunk = new byte[256 * PageSize];
-            for (long offset = 0; offset < length; offset += chunk.Length)
+            long offset = 0;
+            int read;
+            while (offset < length && (read = RandomAccess.Read(shelf.File, chunk, offset)) > 0)
             {
-                var read = RandomAccess.Read(shelf.File, chunk, offset);
-                for (var at = 0; at < read; at += PageSize)
+                // Whole pages only: a read that ends inside a page reads that page again next time round.
+                var pages = offset + read >= length ? (read + PageSize - 1) / PageSize : read / PageSize;
+                for (var page = 0; page < pages; page++)
                 {
-                    shelf.Index((int)((offset + at) / PageSize), chunk.AsSpan(at, Math.Min(PageSize, read - at)));
+                    var at = page * PageSize;
+                    shelf.Take((int)((offset + at) / PageSize), chunk.AsSpan(at, Math.Min(PageSize, read - at)));
                 }
+
+                offset += (long)pages * PageSize;
             }
 
             return shelf;
@@ -207,9 +218,10 @@ internal sealed class StateShelves(string folder)
             return System.IO.File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite);
         }
 
-        private void Index(int number, ReadOnlySpan<byte> page)
+        /// <summary>Notes which grain a page read from the file holds, or that it is free.</summary>
+        private void Take(int number, ReadOnlySpan<byte> page)
         {
-            if (page.Length < HeaderSize || !page[..4].SequenceEqual(Mark) || BinaryPrimitives.ReadInt32LittleEndian(page[12..]) > Capacity)
+            if (page.Length < HeaderSize || !page[..4].SequenceEqual(Mark) || BinaryPrimitives.ReadInt32LittleEndian(page[12..]) is < 0 or > Capacity)
             {
                 Free.Push(number);
                 return;
@@ -219,7 +231,7 @@ internal sealed class StateShelves(string folder)
             var found = new Page(number, BinaryPrimitives.ReadInt64LittleEndian(page[4..]));
             if (Pages.TryGetValue(key, out var other))
             {
-                var (older, newer) = other.Version > found.Version ? (found, other) : (other, found);
+                var (older, newer) = other.Version >= found.Version ? (found, other) : (other, found);
                 RandomAccess.Write(File, stackalloc byte[HeaderSize], PageOffset(older.Number));
                 Free.Push(older.Number);
                 found = newer;

@@ -147,7 +147,7 @@ public sealed class FileGrainStorageTests : IDisposable
         var state = new GrainState<UploadCatalogState>(Catalog(5_000, "stored"));
         await storage.WriteStateAsync("catalog", Grain, state);
         await storage.WriteStateAsync("catalog", Grain, state);
-        var subfolder = Directory.GetDirectories(_folder).Single(folder => Path.GetFileName(folder) != "shelves");
+        var subfolder = Directory.GetDirectories(_folder).Single(folder => folder != GrainStorageFolder.Shelves(_folder));
         var inSubfolder = Directory.GetFiles(subfolder).Order().ToArray();
         Assert.Equal(2, Path.GetFileName(subfolder).Length);
         Assert.Empty(Directory.GetFiles(_folder));
@@ -178,9 +178,7 @@ public sealed class FileGrainStorageTests : IDisposable
         return read;
     }
 
-    /// <summary>The grains' own files, not the shelves all small states share.</summary>
-    private string[] OwnFiles() =>
-        [.. Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Where(path => !path.StartsWith(Path.Combine(_folder, "shelves"), StringComparison.Ordinal))];
+    private string[] OwnFiles() => GrainStorageFolder.OwnFiles(_folder);
 
     private static UploadCatalogState Catalog(int ids, string prefix) => new() { Active = [.. Enumerable.Range(0, ids).Select(i => $"{prefix}-{i:D28}")] };
 

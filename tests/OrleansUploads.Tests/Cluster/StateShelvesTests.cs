@@ -12,7 +12,7 @@ namespace OrleansUploads.Tests.Cluster;
 /// own as they grow and shrink, a move cut short by a kill leaves the newer version to be read, and
 /// pages of cleared grains are used again.
 /// </summary>
-public sealed class GrainStateShelvesTests : IDisposable
+public sealed class StateShelvesTests : IDisposable
 {
     private readonly string _folder = DataFolder.New("grain-shelves");
     private readonly IGrainStorageSerializer _serializer =
@@ -35,13 +35,11 @@ public sealed class GrainStateShelvesTests : IDisposable
         });
 
         Assert.Empty(OwnFiles());
-        Assert.InRange(Directory.GetFiles(Path.Combine(_folder, "shelves")).Length, 1, 256);
+        // One page per grain: none lost to a race, none taken twice.
+        Assert.Equal(grains.Length * 4096L, ShelvesSize());
         var restarted = new FileGrainStorage(_folder, _serializer);
-        foreach (var grain in grains)
-        {
-            var read = await ReadAsync(restarted, grain);
-            AssertStored(read, Catalog(3, grain.ToString()).Active, "3");
-        }
+        // Read at once too, so that shelves are loaded by many threads for the first time together.
+        await Parallel.ForEachAsync(grains, async (grain, _) => AssertStored(await ReadAsync(restarted, grain), Catalog(3, grain.ToString()).Active, "3"));
     }
 
     [Fact]
@@ -84,6 +82,7 @@ public sealed class GrainStateShelvesTests : IDisposable
         var restarted = new FileGrainStorage(_folder, _serializer);
         var after = await ReadAsync(restarted, grain);
         AssertStored(after, read.State.Active, "2");
+        await AssertRefusedAsync(restarted, grain, staleETag: "1");
         after.State!.Active.Add("next");
         await restarted.WriteStateAsync("catalog", grain, after);
         Assert.Empty(OwnFiles());
@@ -109,6 +108,7 @@ public sealed class GrainStateShelvesTests : IDisposable
         var restarted = new FileGrainStorage(_folder, _serializer);
         var after = await ReadAsync(restarted, grain);
         AssertStored(after, state.State.Active, "2");
+        await AssertRefusedAsync(restarted, grain, staleETag: "1");
         after.State = Catalog(2, "small again");
         await restarted.WriteStateAsync("catalog", grain, after);
         var last = await ReadAsync(new FileGrainStorage(_folder, _serializer), grain);
@@ -145,6 +145,29 @@ public sealed class GrainStateShelvesTests : IDisposable
         Assert.Equal(size, ShelvesSize());
     }
 
+    [Fact]
+    public async Task Of_two_pages_found_for_one_grain_the_newer_is_read_and_the_older_freed()
+    {
+        var storage = new FileGrainStorage(_folder, _serializer);
+        var grain = GrainId.Create("catalog", "owner");
+        var state = new GrainState<UploadCatalogState>(Catalog(2, "older"));
+        await storage.WriteStateAsync("catalog", grain, state);
+        var shelf = Directory.GetFiles(GrainStorageFolder.Shelves(_folder)).Single();
+        var older = File.ReadAllBytes(shelf);
+        state.State = Catalog(2, "newer");
+        await storage.WriteStateAsync("catalog", grain, state);
+        // A copy of the older page after the newer one, as no write of the storage leaves it.
+        File.WriteAllBytes(shelf, [.. File.ReadAllBytes(shelf), .. older]);
+
+        var restarted = new FileGrainStorage(_folder, _serializer);
+        var read = await ReadAsync(restarted, grain);
+        AssertStored(read, state.State.Active, "2");
+        Assert.All(File.ReadAllBytes(shelf)[4096..(4096 + 48)], b => Assert.Equal(0, b));
+        read.State = Catalog(2, "after");
+        await restarted.WriteStateAsync("catalog", grain, read);
+        AssertStored(await ReadAsync(new FileGrainStorage(_folder, _serializer), grain), read.State.Active, "3");
+    }
+
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
@@ -173,6 +196,14 @@ public sealed class GrainStateShelvesTests : IDisposable
         AssertStored(again, read.State.Active, "8");
     }
 
+    /// <summary>A write and a clear from a grain that read an older version are refused, whichever place holds the newer.</summary>
+    private static async Task AssertRefusedAsync(FileGrainStorage storage, GrainId grain, string staleETag)
+    {
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("catalog", grain, new GrainState<UploadCatalogState>(Catalog(1, "stale")) { ETag = staleETag }));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("catalog", grain, new GrainState<UploadCatalogState>(Catalog(5_000, "stale")) { ETag = staleETag }));
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync("catalog", grain, new GrainState<UploadCatalogState>(Catalog(1, "stale")) { ETag = staleETag }));
+    }
+
     private static void AssertStored(GrainState<UploadCatalogState> read, IEnumerable<string> active, string etag)
     {
         Assert.Equal(active.Order(), read.State!.Active.Order());
@@ -186,11 +217,9 @@ public sealed class GrainStateShelvesTests : IDisposable
         return read;
     }
 
-    /// <summary>Files of a grain's own: everything but the shelves.</summary>
-    private string[] OwnFiles() =>
-        [.. Directory.GetFiles(_folder, "*", SearchOption.AllDirectories).Where(path => !path.StartsWith(Path.Combine(_folder, "shelves"), StringComparison.Ordinal))];
+    private string[] OwnFiles() => GrainStorageFolder.OwnFiles(_folder);
 
-    private long ShelvesSize() => Directory.GetFiles(Path.Combine(_folder, "shelves")).Sum(path => new FileInfo(path).Length);
+    private long ShelvesSize() => GrainStorageFolder.ShelvesSize(_folder);
 
     private static UploadCatalogState Catalog(int ids, string prefix) => new() { Active = [.. Enumerable.Range(0, ids).Select(i => $"{prefix}-{i:D28}")] };
 
