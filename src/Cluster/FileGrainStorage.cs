@@ -132,9 +132,9 @@ public sealed class FileGrainStorage(string folder, IGrainStorageSerializer seri
                 _mayHaveFiles.TryRemove(name, out _);
             }
         }
-        catch (IOException)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            // The disk refused: the older version stays beside the newer, and reads take the newer.
+            // The disk or the file system refused: the older version stays beside the newer, and reads take the newer.
         }
     }
 

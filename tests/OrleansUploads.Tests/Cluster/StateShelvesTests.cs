@@ -117,6 +117,64 @@ public sealed class StateShelvesTests : IDisposable
     }
 
     [Fact]
+    public async Task A_move_onto_a_shelf_whose_old_files_cannot_be_deleted_is_stored_and_the_next_write_deletes_them()
+    {
+        var grain = GrainId.Create("catalog", "owner");
+        var storage = new FileGrainStorage(_folder, _serializer);
+        await storage.WriteStateAsync("catalog", grain, new GrainState<UploadCatalogState>(Catalog(5_000, "large")));
+        var subfolder = Path.GetDirectoryName(OwnFiles().First())!;
+        var read = await ReadAsync(storage, grain);
+        read.State = Catalog(3, "small");
+
+        // An immutable folder refuses to lose its files, as a failing disk may.
+        await ImmutableAsync(subfolder, true);
+        try
+        {
+            await storage.WriteStateAsync("catalog", grain, read);
+            Assert.NotEmpty(OwnFiles());
+            AssertStored(await ReadAsync(new FileGrainStorage(_folder, _serializer), grain), read.State.Active, "2");
+        }
+        finally
+        {
+            await ImmutableAsync(subfolder, false);
+        }
+
+        read.State.Active.Add("next");
+        await storage.WriteStateAsync("catalog", grain, read);
+        Assert.Empty(OwnFiles());
+        AssertStored(await ReadAsync(new FileGrainStorage(_folder, _serializer), grain), read.State.Active, "3");
+    }
+
+    [Fact]
+    public async Task A_move_into_files_whose_old_page_cannot_be_freed_is_stored_and_the_next_write_goes_on_from_the_files()
+    {
+        var grain = GrainId.Create("catalog", "owner");
+        var storage = new FileGrainStorage(_folder, _serializer);
+        var state = new GrainState<UploadCatalogState>(Catalog(3, "small"));
+        await storage.WriteStateAsync("catalog", grain, state);
+        var shelf = Directory.GetFiles(GrainStorageFolder.Shelves(_folder)).Single();
+        state.State = Catalog(5_000, "large");
+
+        // An immutable shelf refuses to have the old page freed, as a failing disk may.
+        await ImmutableAsync(shelf, true);
+        try
+        {
+            await storage.WriteStateAsync("catalog", grain, state);
+        }
+        finally
+        {
+            await ImmutableAsync(shelf, false);
+        }
+
+        AssertStored(await ReadAsync(new FileGrainStorage(_folder, _serializer), grain), state.State.Active, "2");
+
+        state.State = Catalog(2, "small again");
+        await storage.WriteStateAsync("catalog", grain, state);
+        Assert.Empty(OwnFiles());
+        AssertStored(await ReadAsync(new FileGrainStorage(_folder, _serializer), grain), state.State.Active, "3");
+    }
+
+    [Fact]
     public async Task Pages_of_cleared_grains_are_used_again_and_read_as_no_state_after_a_restart()
     {
         var storage = new FileGrainStorage(_folder, _serializer);
@@ -202,6 +260,13 @@ public sealed class StateShelvesTests : IDisposable
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("catalog", grain, new GrainState<UploadCatalogState>(Catalog(1, "stale")) { ETag = staleETag }));
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("catalog", grain, new GrainState<UploadCatalogState>(Catalog(5_000, "stale")) { ETag = staleETag }));
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.ClearStateAsync("catalog", grain, new GrainState<UploadCatalogState>(Catalog(1, "stale")) { ETag = staleETag }));
+    }
+
+    private static async Task ImmutableAsync(string path, bool immutable)
+    {
+        using var chattr = System.Diagnostics.Process.Start("chattr", [immutable ? "+i" : "-i", path])!;
+        await chattr.WaitForExitAsync();
+        Assert.Equal(0, chattr.ExitCode);
     }
 
     private static void AssertStored(GrainState<UploadCatalogState> read, IEnumerable<string> active, string etag)
