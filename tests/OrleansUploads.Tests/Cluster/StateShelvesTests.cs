@@ -69,20 +69,11 @@ public sealed class StateShelvesTests : IDisposable
         var grain = GrainId.Create("catalog", "owner");
         var storage = new FileGrainStorage(_folder, _serializer);
         await storage.WriteStateAsync("catalog", grain, new GrainState<UploadCatalogState>(Catalog(5_000, "large")));
-        var files = OwnFiles().ToDictionary(path => path, File.ReadAllBytes);
         var read = await ReadAsync(storage, grain);
         read.State = Catalog(3, "small");
-        await storage.WriteStateAsync("catalog", grain, read);
-        // What a kill between writing the page and deleting the files leaves.
-        foreach (var (path, bytes) in files)
-        {
-            File.WriteAllBytes(path, bytes);
-        }
+        await CutShortAsync(OwnFiles(), () => storage.WriteStateAsync("catalog", grain, read));
 
-        var restarted = new FileGrainStorage(_folder, _serializer);
-        var after = await ReadAsync(restarted, grain);
-        AssertStored(after, read.State.Active, "2");
-        await AssertRefusedAsync(restarted, grain, staleETag: "1");
+        var (restarted, after) = await RestartedAtNewerAsync(grain, read.State.Active);
         after.State!.Active.Add("next");
         await restarted.WriteStateAsync("catalog", grain, after);
         Assert.Empty(OwnFiles());
@@ -96,19 +87,10 @@ public sealed class StateShelvesTests : IDisposable
         var storage = new FileGrainStorage(_folder, _serializer);
         var state = new GrainState<UploadCatalogState>(Catalog(3, "small"));
         await storage.WriteStateAsync("catalog", grain, state);
-        var shelves = Directory.GetFiles(Path.Combine(_folder, "shelves")).ToDictionary(path => path, File.ReadAllBytes);
         state.State = Catalog(5_000, "large");
-        await storage.WriteStateAsync("catalog", grain, state);
-        // What a kill between writing the files and freeing the page leaves.
-        foreach (var (path, bytes) in shelves)
-        {
-            File.WriteAllBytes(path, bytes);
-        }
+        await CutShortAsync(Directory.GetFiles(GrainStorageFolder.Shelves(_folder)), () => storage.WriteStateAsync("catalog", grain, state));
 
-        var restarted = new FileGrainStorage(_folder, _serializer);
-        var after = await ReadAsync(restarted, grain);
-        AssertStored(after, state.State.Active, "2");
-        await AssertRefusedAsync(restarted, grain, staleETag: "1");
+        var (restarted, after) = await RestartedAtNewerAsync(grain, state.State.Active);
         after.State = Catalog(2, "small again");
         await restarted.WriteStateAsync("catalog", grain, after);
         var last = await ReadAsync(new FileGrainStorage(_folder, _serializer), grain);
@@ -252,6 +234,27 @@ public sealed class StateShelvesTests : IDisposable
         Assert.Empty(OwnFiles());
         var again = await ReadAsync(new FileGrainStorage(_folder, _serializer), grain);
         AssertStored(again, read.State.Active, "8");
+    }
+
+    /// <summary>Runs a move, then puts the old place's files back as they were: what a kill between the move's two steps leaves.</summary>
+    private static async Task CutShortAsync(string[] oldPlace, Func<Task> move)
+    {
+        var before = oldPlace.ToDictionary(path => path, File.ReadAllBytes);
+        await move();
+        foreach (var (path, bytes) in before)
+        {
+            File.WriteAllBytes(path, bytes);
+        }
+    }
+
+    /// <summary>After a restart, version 2 of a move cut short is read, and anything from version 1 is refused.</summary>
+    private async Task<(FileGrainStorage Storage, GrainState<UploadCatalogState> Read)> RestartedAtNewerAsync(GrainId grain, IEnumerable<string> active)
+    {
+        var restarted = new FileGrainStorage(_folder, _serializer);
+        var read = await ReadAsync(restarted, grain);
+        AssertStored(read, active, "2");
+        await AssertRefusedAsync(restarted, grain, staleETag: "1");
+        return (restarted, read);
     }
 
     /// <summary>A write and a clear from a grain that read an older version are refused, whichever place holds the newer.</summary>
