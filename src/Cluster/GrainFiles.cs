@@ -40,16 +40,8 @@ internal sealed class GrainFiles(string folder)
     public (bool Exist, long? Version) Versions(string name)
     {
         var path = PathOf(name);
-        var exist = File.Exists(path);
-        long? small = null;
-        if (exist)
-        {
-            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
-            small = StoredVersion(file);
-        }
-
-        var large = File.Exists(LargePath(path));
-        return (exist || large, Newer(small, large ? LargeVersion(path) : null));
+        var exist = File.Exists(path) | File.Exists(LargePath(path));
+        return (exist, exist ? Newer(SmallVersion(path), LargeVersion(path)) : null);
     }
 
     /// <summary>
@@ -91,14 +83,7 @@ internal sealed class GrainFiles(string folder)
             return;
         }
 
-        long? small = null;
-        if (File.Exists(path))
-        {
-            using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
-            small = StoredVersion(file);
-        }
-
-        var newestIsLarge = (LargeVersion(path) ?? -1) > (small ?? -1);
+        var newestIsLarge = (LargeVersion(path) ?? -1) > (SmallVersion(path) ?? -1);
         File.Delete(newestIsLarge ? path : LargePath(path));
         File.Delete(newestIsLarge ? LargePath(path) : path);
     }
@@ -145,6 +130,18 @@ internal sealed class GrainFiles(string folder)
 
     /// <summary>The second slot, beside the grain's file.</summary>
     private static string LargePath(string path) => path + ".large";
+
+    /// <summary>The grain's file's version, 0 for a file from before versions; null when there is no file or it holds no state.</summary>
+    private static long? SmallVersion(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+
+        using var file = File.OpenHandle(path, FileMode.Open, FileAccess.Read);
+        return StoredVersion(file);
+    }
 
     /// <summary>The large slot's version; null when it holds none, also when its first write was cut before its header.</summary>
     private static long? LargeVersion(string path)
