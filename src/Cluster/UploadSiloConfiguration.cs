@@ -37,6 +37,8 @@ public static class UploadSiloConfiguration
         {
             silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
             var grainsFolder = Path.Combine(ClusterSettings.DataFolder(configuration), "grains");
+            // Claimed while the host is built, so a second process on the folder stops before it serves anything.
+            GrainFolderClaim.Claim(grainsFolder);
             silo.Services.AddGrainStorage(UploadStreams.UploadStore, (services, _) => EmbeddedStore(services, grainsFolder));
             // Stream subscriptions here belong to relays of hubs on this one machine, which re-subscribe
             // whenever a stream falls silent; kept in memory, they cost no file write per watched upload.

@@ -1,0 +1,51 @@
+using System.Net;
+using OrleansUploads.Tests.Infrastructure;
+using static OrleansUploads.Tests.Infrastructure.TusRequests;
+
+namespace OrleansUploads.Tests.Integrity;
+
+/// <summary>
+/// One process owns a data folder's embedded grain state: grains of many uploads share its shelves, so
+/// a second service started on the same folder (a second `dotnet run` with another port, say) would
+/// write over the first one's uploads. It stops before serving, saying why, and the first goes on.
+/// </summary>
+public sealed class DataFolderOwnerTests
+{
+    [Fact]
+    public async Task A_second_service_on_the_same_data_folder_stops_and_the_first_goes_on()
+    {
+        await using var owner = await UploadService.StartAsync();
+        using var client = owner.CreateClient();
+        var data = RandomBytes(20_000);
+        var location = await client.CreateAsync(data.Length);
+        using (var first = await client.PatchAsync(location, 0, data[..10_000]))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, first.StatusCode);
+        }
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => UploadService.StartInAsync(owner.DataPath));
+        Assert.Contains("Another process keeps its grain state in", refused.Message);
+
+        Assert.Equal(10_000, await client.OffsetAsync(location));
+        using (var rest = await client.PatchAsync(location, 10_000, data[10_000..]))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, rest.StatusCode);
+        }
+
+        var status = await client.StatusAsync(location);
+        Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
+    }
+
+    [Fact]
+    public async Task A_killed_owner_leaves_the_folder_to_the_next_service()
+    {
+        await using var owner = await UploadService.StartAsync();
+        using var client = owner.CreateClient();
+        var location = await client.CreateAsync(100);
+        await owner.KillAsync();
+
+        await using var next = await UploadService.StartInAsync(owner.DataPath);
+        using var nextClient = next.CreateClient();
+        Assert.Equal(0, await nextClient.OffsetAsync(location));
+    }
+}
