@@ -85,7 +85,10 @@ public static partial class ThroughputScenario
                 double MedianOf(string side) => Median(measurements.Single(m => m.Name == $"{side}, {clientName}").Rates);
                 // Hashing is more work, so a bare endpoint slower than the one that also hashes met a
                 // stretch of the disk's write-back its fsync cadence handled badly: the faster one is the baseline.
-                var ratio = MedianOf("OrleansUploads") / Math.Max(MedianOf("bare"), MedianOf("bare + SHA-256"));
+                var fasterBare = Math.Max(MedianOf("bare"), MedianOf("bare + SHA-256"));
+                var ratio = MedianOf("OrleansUploads") / fasterBare;
+                // The goal includes the whole-file SHA-256: what hashing alone leaves of the baseline, before any tracking.
+                report.Add(new(scenario, $"{size >> 20} MiB, {clientName}: bare + SHA-256 / bare (the faster bare endpoint): the SHA-256 alone", Ratio(MedianOf("bare + SHA-256") / fasterBare)));
                 report.Add(new(scenario, $"{size >> 20} MiB, {clientName}: OrleansUploads / bare (the faster bare endpoint)", Ratio(ratio), ">= 0.90", ratio >= 0.90));
                 report.Add(new(scenario, $"{size >> 20} MiB, {clientName}: OrleansUploads / (bare + SHA-256)", Ratio(MedianOf("OrleansUploads") / MedianOf("bare + SHA-256"))));
             }
