@@ -8,14 +8,17 @@ namespace OrleansUploads.Cluster;
 /// pages of a shelf (<see cref="StateShelves"/>), and each process hands out pages from its own index,
 /// so a second process on the same folder would overwrite the first one's grains. The claim is an
 /// exclusive lock on a file in the folder, which the kernel drops when the process dies, so a killed
-/// owner never leaves the folder locked.
+/// owner never leaves the folder locked. It is advisory, and .NET takes it only where the file system
+/// supports locks (and not with <c>DOTNET_SYSTEM_IO_DISABLEFILELOCKING</c> set): a guard against a
+/// second start by mistake, not against every way of sharing a folder.
 /// </summary>
 public static class GrainFolderClaim
 {
     private const string LockName = ".owner";
 
-    // How .NET reports the lock held by another process: EWOULDBLOCK from flock on Unix, a sharing violation on Windows.
-    private const int LockHeldUnix = 11;
+    // How .NET reports the lock held by another process: flock's EWOULDBLOCK (11 on Linux, 35 on macOS), a sharing violation on Windows.
+    private const int LockHeldLinux = 11;
+    private const int LockHeldMacOS = 35;
     private const int LockHeldWindows = unchecked((int)0x80070020);
 
     /// <summary>Held for the process's lifetime: hosts started one after another in one process share the claim.</summary>
@@ -33,7 +36,7 @@ public static class GrainFolderClaim
                 // FileShare.None is an exclusive flock on Unix, and a sharing lock on Windows.
                 return File.OpenHandle(Path.Combine(path, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException exception) when (exception.HResult is LockHeldUnix or LockHeldWindows)
+            catch (IOException exception) when (exception.HResult is LockHeldLinux or LockHeldMacOS or LockHeldWindows)
             {
                 throw new InvalidOperationException(
                     $"Another process keeps its grain state in {path}. One process owns a data folder's grain state: give this one its own Storage:DataPath, or run a cluster with Redis for more than one silo.",

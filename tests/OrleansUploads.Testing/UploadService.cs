@@ -81,8 +81,15 @@ public sealed class UploadService : IAsyncDisposable
 
         using var client = CreateClient();
         await Eventually.UntilAsync(
-            async () => _process.HasExited ? throw new InvalidOperationException("Service exited:\n" + Output) : await IsReadyAsync(client),
+            async () => _process.HasExited ? throw await ExitedAsync() : await IsReadyAsync(client),
             ready => ready, TimeSpan.FromSeconds(60), "the service to answer");
+    }
+
+    /// <summary>The failure of a start the process did not survive, with all it wrote (read to its end first).</summary>
+    private async Task<Exception> ExitedAsync()
+    {
+        await Process.Exited;
+        return new InvalidOperationException("Service exited:\n" + Output);
     }
 
     /// <summary>SIGSTOP: the process stops dead, as one that hangs on a disk or loses the network would, until <see cref="ThawAsync"/>.</summary>

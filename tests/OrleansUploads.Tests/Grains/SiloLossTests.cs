@@ -68,7 +68,7 @@ public sealed class SiloLossTests : IAsyncLifetime
         await grain.ReportStoredAsync(lease, 400);
         await grain.ReleaseLeaseAsync(lease, 400);
 
-        // Watched: the revived activation publishes its events as the first did.
+        // Watched, as an upload with a watcher is, so the revived activation's completion is published too.
         await grain.WatchAsync("owner");
 
         var host = await client.GetGrain<IManagementGrain>(0).GetActivationAddress(grain);
