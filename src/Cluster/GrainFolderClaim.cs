@@ -16,11 +16,6 @@ public static class GrainFolderClaim
 {
     private const string LockName = ".owner";
 
-    // How .NET reports the lock held by another process: flock's EWOULDBLOCK (11 on Linux, 35 on macOS), a sharing violation on Windows.
-    private const int LockHeldLinux = 11;
-    private const int LockHeldMacOS = 35;
-    private const int LockHeldWindows = unchecked((int)0x80070020);
-
     /// <summary>Held for the process's lifetime: hosts started one after another in one process share the claim.</summary>
     private static readonly ConcurrentDictionary<string, SafeFileHandle> Held = new();
 
@@ -36,7 +31,7 @@ public static class GrainFolderClaim
                 // FileShare.None is an exclusive flock on Unix, and a sharing lock on Windows.
                 return File.OpenHandle(Path.Combine(path, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
-            catch (IOException exception) when (exception.HResult is LockHeldLinux or LockHeldMacOS or LockHeldWindows)
+            catch (IOException exception) when (FileLockRefusal.IsHeldElsewhere(exception))
             {
                 throw new InvalidOperationException(
                     $"Another process keeps its grain state in {path}. One process owns a data folder's grain state: give this one its own Storage:DataPath, or run a cluster with Redis for more than one silo.",

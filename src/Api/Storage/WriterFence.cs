@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
+using OrleansUploads.Cluster;
 
 namespace OrleansUploads.Api.Storage;
 
@@ -15,9 +16,6 @@ namespace OrleansUploads.Api.Storage;
 internal sealed class WriterFence(string lockPath, string epochPath, long epoch)
 {
     private static readonly TimeSpan LockPatience = TimeSpan.FromSeconds(10);
-
-    // EWOULDBLOCK: .NET's advisory lock on the file is held by another writer. Other errors are not waited out.
-    private const int LockHeld = 11;
 
     /// <summary>
     /// The epoch of the first lease (0 for a final upload, which its assembly writes and no lease does):
@@ -71,7 +69,8 @@ internal sealed class WriterFence(string lockPath, string epochPath, long epoch)
                 // A store made by a version before lock files, mounted after this one started: its writer holds an open upload file there.
                 Directory.CreateDirectory(Path.GetDirectoryName(lockPath)!);
             }
-            catch (IOException exception) when (exception.HResult == LockHeld && Stopwatch.GetElapsedTime(started) < LockPatience)
+            // Only another writer's lock is waited out; other errors are not.
+            catch (IOException exception) when (FileLockRefusal.IsHeldElsewhere(exception) && Stopwatch.GetElapsedTime(started) < LockPatience)
             {
                 // Another writer holds the lock for one block's write: a moment's wait.
                 Thread.Sleep(1);
