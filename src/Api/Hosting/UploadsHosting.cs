@@ -35,7 +35,11 @@ public static class UploadsHosting
         }
 
         // Upload size is enforced by the protocol (Tus-Max-Size), not by Kestrel's 30 MB default.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Limits.MaxRequestBodySize = null);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.ReadBodiesBeforeClose();
+        });
 
         var services = builder.Services;
         services.AddUploadStore(configuration);

@@ -138,7 +138,10 @@ public sealed class ChunkReceiver(
     /// <summary>Copies the body into storage until it ends, the grain stops the writer, or the drain's deadline cuts it.</summary>
     private async Task<ChunkOutcome> StoreBodyAsync(ChunkWrite write, ChunkRequest request, UploadWriter writer, CancellationToken requestAborted)
     {
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(requestAborted, writer.Stopping, drain.Deadline);
+        // Not the request's abort: Kestrel fires it as soon as the client closes, even in the normal way
+        // right after its last byte, while bytes it received are still unread. The body itself ends
+        // as the client left it (whole, or cut short with an error), so every byte that arrived is stored.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(writer.Stopping, drain.Deadline);
         var outcome = await write.SettleAsync(await write.CopyBodyAsync(stopping.Token), writer);
         if (IsDrainCut(outcome, writer, requestAborted))
         {

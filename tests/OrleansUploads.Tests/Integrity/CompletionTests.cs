@@ -32,6 +32,21 @@ public sealed class CompletionTests(ServiceFixture fixture)
         Assert.Equal(data, await File.ReadAllBytesAsync(fixture.Service.StoredFile(IdOf(location))));
     }
 
+    [Theory]
+    [InlineData(11)]
+    [InlineData(3_000_000)]
+    public async Task A_body_whose_client_closes_as_soon_as_it_has_sent_it_completes_the_upload(int length)
+    {
+        var data = RandomBytes(length);
+        var location = await _client.CreateAsync(data.Length);
+
+        await SentAndClosed.SendAsync(fixture.Service.BaseAddress, "PATCH", location, [("Upload-Offset", "0")], data);
+
+        var status = await Eventually.UntilAsync(() => _client.StatusAsync(location), s => s.State is "completed" or "paused", Patience, "the upload to settle");
+        Assert.Equal(("completed", (long)data.Length, Sha256(data)), (status.State, status.BytesReceived, status.Sha256));
+        Assert.Equal(data, await File.ReadAllBytesAsync(fixture.Service.StoredFile(IdOf(location))));
+    }
+
     [Fact]
     public async Task A_takeover_that_lands_after_the_last_byte_completes_the_upload_once()
     {
