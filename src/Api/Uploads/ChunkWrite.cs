@@ -59,11 +59,20 @@ internal sealed class ChunkWrite : IAsyncDisposable
         // gets committed anyway. With nothing to report it leaves the read alone, so Kestrel's minimum
         // data rate can still cut a client that stalls.
         var wakeUp = new Timer(_ => WakeIfUnreported(), null, _reportInterval, _reportInterval);
+        // A stop wakes the read the same way, rather than through a token: a read cancelled by its token
+        // leaves Kestrel's body reader mid-read, and Kestrel then fails to drain what the client still sends.
+        await using var stop = stopping.Register(() => _request.Body.CancelPendingRead());
         try
         {
             while (true)
             {
-                var read = await _request.Body.ReadAsync(stopping);
+                var read = await _request.Body.ReadAsync(CancellationToken.None);
+                if (read.IsCanceled && stopping.IsCancellationRequested)
+                {
+                    _request.Body.AdvanceTo(read.Buffer.Start);
+                    return BodyEnd.Dropped;
+                }
+
                 if (!await StoreAsync(read.Buffer))
                 {
                     return BodyEnd.Overflow;

@@ -75,6 +75,23 @@ public sealed class StalledPatch : IAsyncDisposable
         return (int.Parse(lines[0].Split(' ')[1]), headers);
     }
 
+    /// <summary>Waits until the server closes the connection, discarding anything it still sends.</summary>
+    public async Task ClosedAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        var buffer = new byte[1024];
+        try
+        {
+            while (await _stream.ReadAsync(buffer, deadline.Token) > 0)
+            {
+            }
+        }
+        catch (IOException)
+        {
+            // Reset rather than closed: closed all the same.
+        }
+    }
+
     public ValueTask DisposeAsync()
     {
         _connection.Dispose();
