@@ -1,11 +1,15 @@
 using OrleansUploads.Api.Hosting;
+using OrleansUploads.Cluster;
 
-var builder = WebApplication.CreateBuilder(args);
-builder.AddUploads();
+await HostExit.RunAsync(async () =>
+{
+    var builder = WebApplication.CreateBuilder(args);
+    builder.AddUploads();
 
-var app = builder.Build();
-app.MapUploads();
-app.Run();
+    var app = builder.Build();
+    app.MapUploads();
+    await app.RunAsync();
+});
 
 /// <summary>Visible to tests that host the real application.</summary>
 public partial class Program;

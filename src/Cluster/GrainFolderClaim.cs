@@ -19,7 +19,7 @@ public static class GrainFolderClaim
     /// <summary>Held for the process's lifetime: hosts started one after another in one process share the claim.</summary>
     private static readonly ConcurrentDictionary<string, SafeFileHandle> Held = new();
 
-    /// <exception cref="InvalidOperationException">Another process owns the folder.</exception>
+    /// <exception cref="StartRefusedException">Another process owns the folder.</exception>
     public static void Claim(string folder)
     {
         var path = Path.GetFullPath(folder);
@@ -33,7 +33,7 @@ public static class GrainFolderClaim
             }
             catch (IOException exception) when (FileLockRefusal.IsHeldElsewhere(exception))
             {
-                throw new InvalidOperationException(
+                throw new StartRefusedException(
                     $"Another process keeps its grain state in {path}. One process owns a data folder's grain state: give this one its own Storage:DataPath, or run a cluster with Redis for more than one silo.",
                     exception);
             }

@@ -33,7 +33,16 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         _process = ChildProcess.StartDotnet(RepositoryPaths.SiloAssembly,
             [$"--Cluster:SiloPort={SiloPort}", $"--Cluster:GatewayPort={GatewayPort}", $"--Storage:DataPath={DataPath}", .. _settings], _output.Append);
-        await _process.WaitUntilListeningAsync(GatewayPort, TimeSpan.FromSeconds(60), "the silo's gateway");
+        try
+        {
+            await _process.WaitUntilListeningAsync(GatewayPort, TimeSpan.FromSeconds(60), "the silo's gateway");
+        }
+        catch (InvalidOperationException) when (_process.HasExited)
+        {
+            // Read to its end first, so that the failure says all the silo wrote.
+            await _process.Exited;
+            throw new InvalidOperationException($"The silo exited with code {_process.ExitCode}:\n{Output}");
+        }
     }
 
     /// <summary>SIGTERM: the silo leaves the cluster and hands its grains over, then exits by itself.</summary>

@@ -85,11 +85,11 @@ public sealed class UploadService : IAsyncDisposable
             ready => ready, TimeSpan.FromSeconds(60), "the service to answer");
     }
 
-    /// <summary>The failure of a start the process did not survive, with all it wrote (read to its end first).</summary>
+    /// <summary>The failure of a start the process did not survive, with its exit code and all it wrote (read to its end first).</summary>
     private async Task<Exception> ExitedAsync()
     {
         await Process.Exited;
-        return new InvalidOperationException("Service exited:\n" + Output);
+        return new InvalidOperationException($"Service exited with code {Process.ExitCode}:\n{Output}");
     }
 
     /// <summary>SIGSTOP: the process stops dead, as one that hangs on a disk or loses the network would, until <see cref="ThawAsync"/>.</summary>

@@ -90,7 +90,7 @@ public static class ResumableDraftApi
     {
         var request = context.Request;
         var maxSize = services.Options.Value.MaxSizeBytes;
-        if (request.ContentType != ResumableDraft.PartialUploadType)
+        if (!BodyType.Is(request, ResumableDraft.PartialUploadType))
         {
             return TusResults.Problem(StatusCodes.Status415UnsupportedMediaType, $"Appends are {ResumableDraft.PartialUploadType}.");
         }

@@ -132,7 +132,7 @@ public static class TusApi
             return await ResumableDraftApi.PatchAsync(id, context, services);
         }
 
-        if (request.ContentType != TusHeaders.OffsetContentType)
+        if (!BodyType.Is(request, TusHeaders.OffsetContentType))
         {
             return TusResults.Problem(StatusCodes.Status415UnsupportedMediaType, $"PATCH bodies must be {TusHeaders.OffsetContentType}.");
         }

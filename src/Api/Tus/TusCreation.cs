@@ -59,7 +59,7 @@ public sealed record TusCreation(long? Length, string? MetadataHeader, UploadMet
             return metadataProblem;
         }
 
-        if (withUpload && request.ContentType != TusHeaders.OffsetContentType)
+        if (withUpload && !BodyType.Is(request, TusHeaders.OffsetContentType))
         {
             return TusResults.Problem(StatusCodes.Status415UnsupportedMediaType, $"A body sent with creation must be {TusHeaders.OffsetContentType}.");
         }

@@ -25,7 +25,7 @@ public sealed class DataFolderOwnerTests
 
         // Disposed at once should it start after all, so a failing run leaves no second service behind.
         var refused = await Record.ExceptionAsync(async () => await (await UploadService.StartInAsync(owner.DataPath)).DisposeAsync());
-        Assert.Contains("Another process keeps its grain state in", Assert.IsType<InvalidOperationException>(refused).Message);
+        AssertStoppedSayingSo("Service", Assert.IsType<InvalidOperationException>(refused).Message);
 
         Assert.Equal(10_000, await client.OffsetAsync(location));
         using (var rest = await client.PatchAsync(location, 10_000, data[10_000..]))
@@ -35,6 +35,18 @@ public sealed class DataFolderOwnerTests
 
         var status = await client.StatusAsync(location);
         Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
+    }
+
+    [Fact]
+    public async Task A_silo_host_on_a_data_folder_another_process_owns_stops_saying_so()
+    {
+        await using var owner = await UploadService.StartAsync();
+
+        var refused = await Record.ExceptionAsync(async () => await (await SiloProcess.StartAsync(owner.DataPath)).DisposeAsync());
+
+        AssertStoppedSayingSo("The silo", Assert.IsType<InvalidOperationException>(refused).Message);
+        using var client = owner.CreateClient();
+        Assert.Equal(0, await client.OffsetAsync(await client.CreateAsync(10)));
     }
 
     [Fact]
@@ -48,5 +60,15 @@ public sealed class DataFolderOwnerTests
         await using var next = await UploadService.StartInAsync(owner.DataPath);
         using var nextClient = next.CreateClient();
         Assert.Equal(0, await nextClient.OffsetAsync(location));
+    }
+
+    /// <summary>A stop, not a crash: exit code 1 and the one message, without a stack trace or the runtime's report of an unhandled exception.</summary>
+    /// <param name="failure">What the start's failure said: who exited, with which code, and all the process wrote.</param>
+    private static void AssertStoppedSayingSo(string who, string failure)
+    {
+        Assert.StartsWith($"{who} exited with code 1:", failure);
+        Assert.Contains("Another process keeps its grain state in", failure);
+        Assert.DoesNotContain("Unhandled exception", failure);
+        Assert.DoesNotContain("   at ", failure);
     }
 }
