@@ -71,6 +71,7 @@ public sealed partial class UploadGrain
         Upload.State = UploadState.Uploading;
         Upload.Writer = writer;
         Upload.LeaseEpoch++;
+        WatchWriterSilence();
         return lease;
     }
 
@@ -120,28 +121,9 @@ public sealed partial class UploadGrain
         var lease = new WriterLease(id, writer);
         _lease = lease;
         _rate.Restart(clock.GetUtcNow());
-        CheckWriterAnswers(lease);
+        WatchWriterSilence();
+        AskHandedOverWriter(lease);
         return true;
-    }
-
-    /// <summary>
-    /// The writer a lease was handed to may have died meanwhile (its API instance stopped too): it is
-    /// asked once, and a lease whose writer does not answer ends, so the upload shows paused, not uploading.
-    /// </summary>
-    private void CheckWriterAnswers(WriterLease lease)
-    {
-        IGrainTimer? check = null;
-        check = this.RegisterGrainTimer(async _ =>
-        {
-            check?.Dispose();
-            // A lease already asked to stop is left to the takeover, which waits for its release or its timeout.
-            if (_lease == lease && !lease.StopRequested && !await lease.AnswersAsync(_options.LeaseTakeoverTimeout) && _lease == lease && !lease.StopRequested)
-            {
-                logger.LogWarning("Writer of upload {UploadId} did not answer after its lease was handed over; ending its lease", UploadId);
-                EndLease(lease);
-                await PersistAndPublishAsync();
-            }
-        }, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan, Interleave = true });
     }
 
     private LeaseGrant? GrantHeldBy(IUploadWriter writer) =>

@@ -173,11 +173,13 @@ public sealed partial class UploadGrain
     private UploadStatus Snapshot()
     {
         var shown = _durable;
-        var speed = shown.State == UploadState.Uploading ? _rate.BytesPerSecondAt(clock.GetUtcNow()) : 0;
+        var speed = shown.State == UploadState.Uploading ? Math.Round(_rate.BytesPerSecondAt(clock.GetUtcNow())) : 0;
+        // The time left follows the speed as shown: a speed that fades towards nothing shows 0, and then
+        // no time is given, rather than one that grows without bound.
         double? eta = speed > 0 && shown.TotalBytes is { } total ? Math.Round((total - shown.BytesReceived) / speed, 1) : null;
         return new UploadStatus(
             UploadId, shown.FileName, shown.ContentType, shown.State,
-            shown.BytesReceived, shown.TotalBytes, Math.Round(speed), eta,
+            shown.BytesReceived, shown.TotalBytes, speed, eta,
             shown.CreatedAt, shown.StartedAt, shown.LastByteAt, shown.CompletedAt,
             shown.Sha256, shown.Error, shown.Owner, shown.Metadata, shown.State.IsTerminal() ? null : shown.ExpiresAt, shown.Version,
             shown.Stage, shown.State == UploadState.Processing ? _stageProgress : null, shown.Webhook,

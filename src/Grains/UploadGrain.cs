@@ -7,7 +7,7 @@ namespace OrleansUploads.Grains;
 
 /// <summary>
 /// One upload's control plane: counts here, creation in <c>UploadGrain.Creation.cs</c>, the writer's
-/// lease in <c>UploadGrain.Lease.cs</c>, how it ends in <c>UploadGrain.Endings.cs</c>, persisting and publishing
+/// lease in <c>UploadGrain.Lease.cs</c> and whether its writer is still there in <c>UploadGrain.Silence.cs</c>, how it ends in <c>UploadGrain.Endings.cs</c>, persisting and publishing
 /// in <c>UploadGrain.Publishing.cs</c>, expiry in <c>UploadGrain.Expiry.cs</c>. The committed offset (<see cref="UploadGrainState.BytesReceived"/>)
 /// is persisted before it is published or answered anywhere, so no reported offset is ever lost by a
 /// crash; it only advances by bytes a writer has already handed to storage.
@@ -120,6 +120,7 @@ public sealed partial class UploadGrain(
             return WriteVerdict.Stop;
         }
 
+        _writerHeardAt = clock.GetUtcNow();
         await CommitProgressSoonAsync();
         return _lease?.StopRequested == true ? WriteVerdict.Stop : WriteVerdict.Continue;
     }

@@ -18,6 +18,17 @@ public sealed class UploadGrainOptions
     /// </summary>
     public TimeSpan LeaseTakeoverTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// A writer that sent no report for this long is asked whether it still writes, and loses its lease
+    /// if it does not answer within <see cref="LeaseTakeoverTimeout"/>: its process died, and the upload
+    /// is paused at its committed offset. A writer reports every few tens of milliseconds while bytes
+    /// arrive, so only a stalled client or a dead writer is silent this long, and a stalled client's
+    /// writer answers and keeps writing. As long as the takeover timeout by default: a dead writer then
+    /// shows as paused in about the time a new request would wait to take its lease over, and a stalled
+    /// client costs one question every few seconds.
+    /// </summary>
+    public TimeSpan WriterSilence { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>An unfinished upload that receives no bytes for this long expires and its bytes are deleted.</summary>
     public TimeSpan ExpireAfter { get; set; } = TimeSpan.FromHours(24);
 

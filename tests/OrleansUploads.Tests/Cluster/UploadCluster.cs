@@ -17,7 +17,9 @@ public sealed class UploadCluster : IAsyncDisposable
     private readonly string _dataPath = DataFolder.New();
     private IHost? _observer;
 
-    private UploadCluster(RedisServer redis) => Redis = redis;
+    private readonly string[] _settings;
+
+    private UploadCluster(RedisServer redis, string[] settings) => (Redis, _settings) = (redis, settings);
 
     public RedisServer Redis { get; }
     public List<SiloProcess> Silos { get; } = [];
@@ -32,6 +34,7 @@ public sealed class UploadCluster : IAsyncDisposable
         "--Uploads:LeaseTakeoverTimeout=00:00:01", "--Cluster:FailoverWait=00:00:15", "--Cluster:ResponseTimeout=00:00:03", "--Uploads:RelayHealTimeout=00:00:05",
         // The service's own decisions (relay heals, lease takeovers) show in a failed run's logs.
         "--Logging:LogLevel:OrleansUploads=Debug",
+        .. _settings,
     ];
 
     /// <param name="store">
@@ -39,9 +42,10 @@ public sealed class UploadCluster : IAsyncDisposable
     /// machines that share no disk. Without them, all share one folder for the upload bytes.
     /// </param>
     /// <param name="apiSettings">More settings for every API instance.</param>
-    public static async Task<UploadCluster> StartAsync(int silos, int apis, string[]? store = null, string[]? apiSettings = null)
+    /// <param name="settings">More settings for every process, silos and API instances; later ones win.</param>
+    public static async Task<UploadCluster> StartAsync(int silos, int apis, string[]? store = null, string[]? apiSettings = null, string[]? settings = null)
     {
-        var cluster = new UploadCluster(await RedisServer.StartAsync());
+        var cluster = new UploadCluster(await RedisServer.StartAsync(), settings ?? []);
         // The first silo alone, so the others find a cluster to join.
         await cluster.AddSiloAsync();
         await Task.WhenAll(Enumerable.Range(1, silos - 1).Select(_ => cluster.AddSiloAsync()));

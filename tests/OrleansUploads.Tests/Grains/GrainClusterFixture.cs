@@ -23,6 +23,7 @@ public sealed class GrainClusterFixture : IAsyncLifetime
             {
                 options.ProgressInterval = TimeSpan.FromMilliseconds(50);
                 options.LeaseTakeoverTimeout = TimeSpan.FromSeconds(2);
+                options.WriterSilence = TimeSpan.FromSeconds(1);
                 options.ProcessingSilence = TimeSpan.FromSeconds(1);
             });
         });

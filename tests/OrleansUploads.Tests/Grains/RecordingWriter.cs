@@ -6,12 +6,28 @@ namespace OrleansUploads.Tests.Grains;
 public sealed class RecordingWriter : IUploadWriter
 {
     private readonly TaskCompletionSource<StopReason> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _asked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _askedAgain = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _questions;
 
     public Task<StopReason> Stopped => _stopped.Task;
 
+    /// <summary>Completes when the grain first asks whether this writer is still writing.</summary>
+    public Task Asked => _asked.Task;
+
+    /// <summary>Completes when the grain asks a second time, so it has had the first answer.</summary>
+    public Task AskedAgain => _askedAgain.Task;
+
     public Func<StopReason, Task>? OnStop { get; set; }
 
-    public Task<bool> IsWriting() => Task.FromResult(true);
+    /// <summary>False for a writer as the grain finds one whose process died: the question is never answered.</summary>
+    public bool Answers { get; init; } = true;
+
+    public Task<bool> IsWriting()
+    {
+        (Interlocked.Increment(ref _questions) == 1 ? _asked : _askedAgain).TrySetResult();
+        return Answers ? Task.FromResult(true) : new TaskCompletionSource<bool>().Task;
+    }
 
     public Task OffsetCommitted(long offset) => Task.CompletedTask;
 
