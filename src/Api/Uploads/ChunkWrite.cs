@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Security.Cryptography;
-using Microsoft.AspNetCore.Connections;
 using OrleansUploads.Abstractions;
 using OrleansUploads.Api.Storage;
 
@@ -90,7 +89,7 @@ internal sealed class ChunkWrite : IAsyncDisposable
                 }
             }
         }
-        catch (Exception exception) when (IsRequestEnd(exception, stopping))
+        catch (Exception exception) when (RequestEnd.Is(exception, stopping))
         {
             // The client left, sent too slowly or the grain said stop: an outcome, not an error.
             return exception is BadHttpRequestException { StatusCode: StatusCodes.Status408RequestTimeout } ? BodyEnd.TooSlow : BodyEnd.Dropped;
@@ -244,14 +243,4 @@ internal sealed class ChunkWrite : IAsyncDisposable
             _request.Body.CancelPendingRead();
         }
     }
-
-    /// <summary>
-    /// The body ended under the writer: the client left or was too slow, or the grain said stop. A store
-    /// that failed is not one of them: the stream may hold bytes past the position, so its failure goes up
-    /// to the receiver, which lets go of the lease at what was reported or the store took durably (<see cref="AbandonAsync"/>).
-    /// </summary>
-    private static bool IsRequestEnd(Exception exception, CancellationToken stopping) =>
-        exception is OperationCanceledException && stopping.IsCancellationRequested
-        || exception is ConnectionResetException or BadHttpRequestException
-        || exception is IOException && !StorageFailure.IsFull(exception) && exception is not StorageUnavailableException;
 }
