@@ -15,9 +15,20 @@ public sealed class WatchTests(ClientServiceFixture fixture)
         using var client = fixture.NewClient(chunkSize: 64 << 10);
         using var upload = await client.StartFileUploadAsync(path, new UploadOptions { MaxBytesPerSecond = 2 << 20 });
 
-        var watching = client.WatchAsync(upload.Id).ToListAsync().AsTask();
+        var seen = new List<UploadStatus>();
+        var first = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watching = Task.Run(async () =>
+        {
+            await foreach (var status in client.WatchAsync(upload.Id))
+            {
+                seen.Add(status);
+                first.TrySetResult();
+            }
+        });
+        // Sent once the watch is heard, so that it cannot join after the last byte on a slow machine.
+        await first.Task.WaitAsync(Patience);
         await upload.SendAsync().WaitAsync(Patience);
-        var seen = await watching.WaitAsync(Patience);
+        await watching.WaitAsync(Patience);
 
         Assert.True(seen[0].BytesReceived < bytes.Length, "the watch began before the last byte");
         Assert.Contains(seen, s => s.BytesReceived > 0 && s.BytesReceived < bytes.Length);
