@@ -8,6 +8,7 @@ await HostExit.RunAsync(async () =>
 
     var app = builder.Build();
     app.MapUploads();
+    await app.Services.CheckUploadStoreAsync();
     await app.RunAsync();
 });
 

@@ -56,6 +56,21 @@ public sealed class ClusterSettings
     public static string DataFolder(IConfiguration configuration) =>
         Path.GetFullPath(configuration["Storage:DataPath"] ?? "data");
 
-    public static ClusterSettings From(IConfiguration configuration) =>
-        configuration.GetSection(Section).Get<ClusterSettings>() ?? new ClusterSettings();
+    /// <exception cref="StartRefusedException">A mode or clustering this service does not know.</exception>
+    public static ClusterSettings From(IConfiguration configuration)
+    {
+        var settings = configuration.GetSection(Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        RefuseUnknown(nameof(Mode), settings.Mode, "cohosted", "client");
+        RefuseUnknown(nameof(Clustering), settings.Clustering, "localhost", "redis");
+        return settings;
+    }
+
+    /// <summary>A misspelt name would otherwise run as the default: an API meant to join a cluster would quietly host a silo of its own.</summary>
+    private static void RefuseUnknown(string setting, string value, params string[] known)
+    {
+        if (!known.Contains(value, StringComparer.OrdinalIgnoreCase))
+        {
+            throw new StartRefusedException($"{Section}:{setting} is '{value}'; it must be {string.Join(" or ", known)}.");
+        }
+    }
 }

@@ -1,4 +1,5 @@
 using OrleansUploads.Api.Uploads;
+using OrleansUploads.Cluster;
 
 namespace OrleansUploads.Api.Hosting;
 
@@ -18,7 +19,7 @@ public static class DrainHosting
         var drainTimeout = configuration.GetSection(UploadApiOptions.Section).Get<UploadApiOptions>()?.DrainTimeout ?? new UploadApiOptions().DrainTimeout;
         if (drainTimeout < TimeSpan.Zero || drainTimeout > TimeSpan.FromHours(1))
         {
-            throw new InvalidOperationException($"Uploads:DrainTimeout must be from 0 to 1 hour; it is {drainTimeout}.");
+            throw new StartRefusedException($"Uploads:DrainTimeout must be from 0 to 1 hour; it is {drainTimeout}.");
         }
 
         services.AddSingleton<UploadDrain>();

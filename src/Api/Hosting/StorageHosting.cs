@@ -23,10 +23,9 @@ public static class StorageHosting
             "file" => new FileUploadStore(Path.Combine(ClusterSettings.DataFolder(configuration), "files"), storage.FlushToDisk),
             "azure" => AzureStore(storage.Azure),
             "s3" => S3Store(storage.S3, configuration.GetSection(UploadApiOptions.Section).Get<UploadApiOptions>() ?? new UploadApiOptions()),
-            _ => throw new InvalidOperationException($"Storage:Kind is '{storage.Kind}'; it must be file, azure or s3."),
+            _ => throw new StartRefusedException($"Storage:Kind is '{storage.Kind}'; it must be file, azure or s3."),
         };
         services.AddSingleton(store);
-        services.AddHostedService(_ => new StoreCheck(store));
         return services;
     }
 
@@ -34,7 +33,7 @@ public static class StorageHosting
     {
         if (string.IsNullOrWhiteSpace(azure.ConnectionString))
         {
-            throw new InvalidOperationException("Storage:Kind is azure, but Storage:Azure:ConnectionString is not set.");
+            throw new StartRefusedException("Storage:Kind is azure, but Storage:Azure:ConnectionString is not set.");
         }
 
         var options = new BlobClientOptions { Retry = { MaxRetries = Retries, Delay = TimeSpan.FromMilliseconds(200), NetworkTimeout = RequestTimeout } };
@@ -45,14 +44,14 @@ public static class StorageHosting
     {
         if (s3.PartSize < S3Options.SmallestPart)
         {
-            throw new InvalidOperationException($"Storage:S3:PartSize is {s3.PartSize}; S3 wants at least {S3Options.SmallestPart} bytes in a part.");
+            throw new StartRefusedException($"Storage:S3:PartSize is {s3.PartSize}; S3 wants at least {S3Options.SmallestPart} bytes in a part.");
         }
 
         // S3 takes at most 10,000 parts; a few go to writers that were cut off mid-part (see MultipartManifest).
         var largest = (long)s3.PartSize * (MultipartManifest.MostParts - S3Options.SpareParts);
         if (uploads.MaxSizeBytes > largest)
         {
-            throw new InvalidOperationException(
+            throw new StartRefusedException(
                 $"Uploads:MaxSizeBytes is {uploads.MaxSizeBytes}, but parts of Storage:S3:PartSize {s3.PartSize} reach only {largest} bytes in S3's {MultipartManifest.MostParts} parts; raise the part size.");
         }
 
@@ -83,22 +82,12 @@ public static class StorageHosting
     }
 
     /// <summary>
-    /// Checks the store before the API takes requests; a store it cannot use stops start-up. It runs in
-    /// the starting phase, before any hosted service starts (the web server among them), so the API
-    /// never listens with a store it cannot use.
+    /// Checks the store before the API takes requests: a store it cannot use stops start-up before any
+    /// hosted service starts (the web server among them), so the API never listens with such a store.
+    /// Called before the host runs rather than as a hosted service, whose failure the host would also
+    /// log with its stack trace beside the refusal's one line.
     /// </summary>
-    private sealed class StoreCheck(IUploadStore store) : IHostedLifecycleService
-    {
-        public Task StartingAsync(CancellationToken cancellationToken) => store.CheckAsync(cancellationToken);
-
-        public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-
-        public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
-    }
+    /// <exception cref="StartRefusedException">The store cannot be used.</exception>
+    public static Task CheckUploadStoreAsync(this IServiceProvider services, CancellationToken cancellationToken = default) =>
+        services.GetRequiredService<IUploadStore>().CheckAsync(cancellationToken);
 }

@@ -2,6 +2,7 @@ using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
 using Azure.Storage.Blobs.Specialized;
+using OrleansUploads.Cluster;
 
 namespace OrleansUploads.Api.Storage;
 
@@ -22,7 +23,7 @@ public sealed class AzureBlobUploadStore(BlobContainerClient container, int bloc
         }
         catch (Exception failure) when (failure is RequestFailedException or AggregateException)
         {
-            throw new InvalidOperationException(
+            throw new StartRefusedException(
                 $"Azure Blob storage at {container.Uri} cannot be used (check Storage:Azure:ConnectionString and the account's keys): {failure.Message}", failure);
         }
     }

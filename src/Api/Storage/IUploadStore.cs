@@ -10,6 +10,7 @@ public interface IUploadStore
     /// Checks at start-up that the store can be used, so wrong credentials or an unreachable service stop
     /// the API with a clear message instead of failing the first upload.
     /// </summary>
+    /// <exception cref="OrleansUploads.Cluster.StartRefusedException">The store cannot be used; the message says which settings to check.</exception>
     Task CheckAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     Task CreateAsync(string uploadId, CancellationToken cancellationToken);

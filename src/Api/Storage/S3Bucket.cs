@@ -1,5 +1,6 @@
 using Amazon.S3;
 using Amazon.S3.Model;
+using OrleansUploads.Cluster;
 
 namespace OrleansUploads.Api.Storage;
 
@@ -22,7 +23,7 @@ internal static class S3Bucket
         }
         catch (Exception failure) when (failure is Amazon.Runtime.AmazonServiceException or Amazon.Runtime.AmazonClientException or HttpRequestException)
         {
-            throw new InvalidOperationException(
+            throw new StartRefusedException(
                 $"S3 bucket {bucket} cannot be used (check Storage:S3:ServiceUrl, Storage:S3:AccessKey and Storage:S3:SecretKey): {failure.Message}", failure);
         }
     }

@@ -1,0 +1,43 @@
+using OrleansUploads.Tests.Infrastructure;
+
+namespace OrleansUploads.Tests.Api;
+
+/// <summary>
+/// A setting the service cannot start with, or a store it cannot use, stops it before it listens: exit
+/// code 1 and one line that names the setting to fix, the way an operator reads a refusal, not a crash
+/// (the runtime's report of an unhandled exception, a stack trace and SIGABRT's exit code 134).
+/// </summary>
+public sealed class StartRefusalTests
+{
+    // Nothing listens on port 1 of 127.0.0.1: a store there refuses every connection at once.
+    private const string Nowhere = "http://127.0.0.1:1";
+
+    public static TheoryData<string[], string> Refusals => new()
+    {
+        { ["--Storage:Kind=tape"], "Storage:Kind is 'tape'; it must be file, azure or s3." },
+        { ["--Storage:Kind=azure"], "Storage:Kind is azure, but Storage:Azure:ConnectionString is not set." },
+        { ["--Storage:Kind=s3", "--Storage:S3:PartSize=1000"], "Storage:S3:PartSize is 1000" },
+        { ["--Uploads:DrainTimeout=02:00:00"], "Uploads:DrainTimeout must be from 0 to 1 hour" },
+        // A misspelt mode would otherwise run quietly as the default, a silo of its own.
+        { ["--Cluster:Mode=clinet"], "Cluster:Mode is 'clinet'; it must be cohosted or client." },
+        { ["--Cluster:Clustering=zookeeper"], "Cluster:Clustering is 'zookeeper'; it must be localhost or redis." },
+        {
+            ["--Storage:Kind=azure", $"--Storage:Azure:ConnectionString=DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint={Nowhere}/devstoreaccount1;"],
+            "Azure Blob storage at"
+        },
+        { ["--Storage:Kind=s3", $"--Storage:S3:ServiceUrl={Nowhere}", "--Storage:S3:AccessKey=key", "--Storage:S3:SecretKey=secret"], "S3 bucket" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public async Task A_setting_the_service_cannot_start_with_stops_it_saying_which(string[] settings, string reason)
+    {
+        var refused = await Record.ExceptionAsync(async () => await (await UploadService.StartAsync(settings)).DisposeAsync());
+
+        var failure = Assert.IsType<InvalidOperationException>(refused).Message;
+        Assert.StartsWith("Service exited with code 1:", failure);
+        Assert.Contains(reason, failure);
+        Assert.DoesNotContain("Unhandled exception", failure);
+        Assert.DoesNotContain("   at ", failure);
+    }
+}
