@@ -27,8 +27,14 @@ internal sealed class WriterLease(Guid id, IUploadWriter writer)
         _ = writer.StopWriting(reason);
     }
 
-    /// <summary>One-way, like a stop: the writer may tell its client how far the upload is stored.</summary>
-    public void TellCommitted(long offset) => _ = writer.OffsetCommitted(offset);
+    /// <summary>One-way, like a stop, and only to a writer that listens: it may tell its client how far the upload is stored.</summary>
+    public void TellCommitted(long offset)
+    {
+        if (writer is ICommitListeningWriter listener)
+        {
+            _ = listener.OffsetCommitted(offset);
+        }
+    }
 
     public void MarkReleased() => _released.TrySetResult();
 

@@ -42,7 +42,7 @@ public sealed class ChunkReceiver(
         UploadAdmission admission, UploadCreation creation, ChunkRequest firstBody, Action<string> created, CancellationToken requestAborted)
     {
         using var writer = new UploadWriter(firstBody.OnCommitted);
-        var writerReference = grains.CreateObjectReference<IUploadWriter>(writer);
+        var writerReference = writer.ReferenceIn(grains);
         try
         {
             var admitted = await admission.CreateAsync(creation, requestAborted, (writerReference, firstBody.BodyLength));
@@ -68,7 +68,7 @@ public sealed class ChunkReceiver(
         }
 
         using var writer = new UploadWriter(request.OnCommitted);
-        var writerReference = grains.CreateObjectReference<IUploadWriter>(writer);
+        var writerReference = writer.ReferenceIn(grains);
         try
         {
             if (request.DeclaredLength is { } length && await grain.DeclareLengthAsync(length, request.Owner, CancellationToken.None) is { Refusal: { } refused } declared)

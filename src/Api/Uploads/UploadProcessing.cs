@@ -80,7 +80,7 @@ public sealed class UploadProcessing(
     {
         using var scope = logger.BeginScope(new Dictionary<string, object?> { ["UploadId"] = uploadId });
         using var holder = new UploadWriter(committed: null);
-        var reference = grains.CreateObjectReference<IUploadWriter>(holder);
+        var reference = holder.ReferenceIn(grains);
         Guid? claimed = null;
         try
         {

@@ -7,9 +7,16 @@ namespace OrleansUploads.Api.Uploads;
 /// says stop, the body read in flight is cancelled at once rather than at the next report; when it
 /// stored an offset, the request may tell its client.
 /// </summary>
-internal sealed class UploadWriter(Action<long>? committed) : IUploadWriter, IDisposable
+internal sealed class UploadWriter(Action<long>? committed) : ICommitListeningWriter, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>
+    /// This writer as the grain will see it: one that listens for stored offsets only when its request
+    /// tells its client of them. Deleted with <see cref="IGrainFactory.DeleteObjectReference{TGrainObserverInterface}"/> as an <see cref="IUploadWriter"/>.
+    /// </summary>
+    public IUploadWriter ReferenceIn(IGrainFactory grains) =>
+        committed is null ? grains.CreateObjectReference<IUploadWriter>(this) : grains.CreateObjectReference<ICommitListeningWriter>(this);
 
     public StopReason? Reason { get; private set; }
 

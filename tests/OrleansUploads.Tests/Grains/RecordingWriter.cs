@@ -2,8 +2,8 @@ using OrleansUploads.Abstractions;
 
 namespace OrleansUploads.Tests.Grains;
 
-/// <summary>A writer as the grain sees it; records the stop it is told, and can answer it like a real writer.</summary>
-public sealed class RecordingWriter : IUploadWriter
+/// <summary>A writer as the grain sees it; records the stop and the offsets it is told, and can answer like a real writer.</summary>
+public sealed class RecordingWriter : ICommitListeningWriter
 {
     private readonly TaskCompletionSource<StopReason> _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _asked = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -29,7 +29,14 @@ public sealed class RecordingWriter : IUploadWriter
         return Answers ? Task.FromResult(true) : new TaskCompletionSource<bool>().Task;
     }
 
-    public Task OffsetCommitted(long offset) => Task.CompletedTask;
+    /// <summary>The offsets the grain said it stored, in the order they came.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<long> Committed { get; } = new();
+
+    public Task OffsetCommitted(long offset)
+    {
+        Committed.Enqueue(offset);
+        return Task.CompletedTask;
+    }
 
     public Task StopWriting(StopReason reason)
     {
