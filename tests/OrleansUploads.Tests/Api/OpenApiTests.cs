@@ -17,7 +17,7 @@ public sealed class OpenApiTests(ServiceFixture fixture)
 
         var paths = document.GetProperty("paths");
         var operations = paths.EnumerateObject().SelectMany(path => path.Value.EnumerateObject().Select(operation => $"{operation.Name} {path.Name}")).Order().ToList();
-        Assert.Equal(["delete /api/uploads/{id}", "get /api/uploads", "get /api/uploads/{id}", "get /api/uploads/{id}/content"],
+        Assert.Equal(["delete /api/uploads/{id}", "get /api/uploads", "get /api/uploads/{id}", "get /api/uploads/{id}/content", "head /api/uploads/{id}/content"],
             operations.Where(operation => operation.Contains("/api/uploads")));
         var status = paths.GetProperty("/api/uploads/{id}").GetProperty("get").GetProperty("responses").GetProperty("200");
         Assert.True(status.GetProperty("content").TryGetProperty("application/json", out _));

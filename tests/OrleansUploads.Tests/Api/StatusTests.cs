@@ -163,9 +163,30 @@ public abstract partial class StatusTests(StoreServiceFixture fixture)
         Assert.Equal(data, await changed.Content.ReadAsByteArrayAsync());
     }
 
-    private Task<HttpResponseMessage> GetContentAsync(string location, Action<HttpRequestMessage> shape)
+    [Fact]
+    public async Task Head_of_content_tells_a_files_size_and_etag_and_a_cached_copy_is_not_sent_again()
     {
-        var request = new HttpRequestMessage(HttpMethod.Get, location + "/content");
+        var data = RandomBytes(5000);
+        var location = await _client.CreateAsync(data.Length);
+        using var running = await GetContentAsync(location, _ => { }, HttpMethod.Head);
+        await _client.PatchAsync(location, 0, data);
+
+        using var head = await GetContentAsync(location, _ => { }, HttpMethod.Head);
+        using var cached = await GetContentAsync(location, request => request.Headers.IfNoneMatch.Add(head.Headers.ETag!));
+
+        // HEAD answers as GET would, without the body (RFC 9110, 9.3.2): a download manager asks it first.
+        Assert.Equal(HttpStatusCode.Conflict, running.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, head.StatusCode);
+        Assert.Equal(data.Length, head.Content.Headers.ContentLength);
+        Assert.Equal($"\"{Sha256(data)}\"", head.Headers.ETag!.Tag);
+        Assert.Equal("bytes", head.Headers.AcceptRanges.Single());
+        Assert.Empty(await head.Content.ReadAsByteArrayAsync());
+        Assert.Equal(HttpStatusCode.NotModified, cached.StatusCode);
+    }
+
+    private Task<HttpResponseMessage> GetContentAsync(string location, Action<HttpRequestMessage> shape, HttpMethod? method = null)
+    {
+        var request = new HttpRequestMessage(method ?? HttpMethod.Get, location + "/content");
         shape(request);
         return _client.SendAsync(request);
     }
