@@ -59,7 +59,7 @@ public sealed class ClusterSettings
     /// <exception cref="StartRefusedException">A mode or clustering this service does not know.</exception>
     public static ClusterSettings From(IConfiguration configuration)
     {
-        var settings = configuration.GetSection(Section).Get<ClusterSettings>() ?? new ClusterSettings();
+        var settings = StartSettings.Read<ClusterSettings>(configuration, Section);
         RefuseUnknown(nameof(Mode), settings.Mode, "cohosted", "client");
         RefuseUnknown(nameof(Clustering), settings.Clustering, "localhost", "redis");
         return settings;

@@ -62,7 +62,7 @@ public static class UploadSiloConfiguration
         }
 
         // Expiry reminders tick a few times per expiry period; a short one (in tests) needs a short minimum.
-        silo.Services.Configure<ReminderOptions>(configuration.GetSection("Cluster:Reminders"));
+        silo.Services.Bind<ReminderOptions>(configuration, "Cluster:Reminders");
 
         // Failure detection: a silo that misses two 2-second probes is voted dead, within seconds rather
         // than the quarter minute of Orleans' defaults, since every upload it hosts waits until then.
@@ -72,7 +72,7 @@ public static class UploadSiloConfiguration
             options.ProbeTimeout = TimeSpan.FromSeconds(2);
             options.NumMissedProbesLimit = 2;
         });
-        silo.Services.Configure<ClusterMembershipOptions>(configuration.GetSection("Cluster:Membership"));
+        silo.Services.Bind<ClusterMembershipOptions>(configuration, "Cluster:Membership");
         silo.AddMemoryStreams(UploadStreams.Provider, streams => streams.ConfigurePullingAgent(agent => agent.Configure(options =>
         {
             // Progress latency is bounded by how often agents look at their queues (100 ms by default).
@@ -81,11 +81,14 @@ public static class UploadSiloConfiguration
             // An agent forgets a quiet stream (and asks its rendezvous again when it speaks) as its upload's grain goes.
             options.StreamInactivityPeriod = uploads.Value.IdleLifetime)));
 
+        // The grains bind their sections when first used; read once now, a value that does not parse stops the start.
+        StartSettings.Read<UploadGrainOptions>(configuration, UploadGrainOptions.Section);
+        StartSettings.Read<WebhookOptions>(configuration, WebhookOptions.Section);
         silo.Services.AddUploadGrainServices(configuration);
         silo.CollectIdleUploads();
         // How often idle grains are looked for (Orleans checks once a minute by default).
-        silo.Services.Configure<GrainCollectionOptions>(configuration.GetSection("Cluster:GrainCollection"));
-        silo.Services.Configure<GrainDirectoryOptions>(configuration.GetSection("Cluster:GrainDirectory"));
+        silo.Services.Bind<GrainCollectionOptions>(configuration, "Cluster:GrainCollection");
+        silo.Services.Bind<GrainDirectoryOptions>(configuration, "Cluster:GrainDirectory");
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
     }

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.IdentityModel.Tokens;
 using OrleansUploads.Api.Access;
+using OrleansUploads.Cluster;
 
 namespace OrleansUploads.Api.Hosting;
 
@@ -10,10 +11,9 @@ public static class AccessHosting
     /// <summary>JWT bearer authentication when configured; the hub also takes the token as <c>access_token</c>.</summary>
     public static WebApplicationBuilder AddUploadAccess(this WebApplicationBuilder builder, string hubPath)
     {
-        var section = builder.Configuration.GetSection(AccessOptions.Section);
-        builder.Services.Configure<AccessOptions>(section);
+        builder.Services.Bind<AccessOptions>(builder.Configuration, AccessOptions.Section);
         builder.Services.AddSingleton<UploadCaller>();
-        var access = section.Get<AccessOptions>() ?? new AccessOptions();
+        var access = StartSettings.Read<AccessOptions>(builder.Configuration, AccessOptions.Section);
         if (!access.Enabled)
         {
             return builder;
@@ -52,5 +52,5 @@ public static class AccessHosting
     }
 
     public static bool AccessEnabled(this IConfiguration configuration) =>
-        configuration.GetSection(AccessOptions.Section).Get<AccessOptions>()?.Enabled ?? false;
+        StartSettings.Read<AccessOptions>(configuration, AccessOptions.Section).Enabled;
 }

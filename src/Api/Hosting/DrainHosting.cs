@@ -16,7 +16,7 @@ public static class DrainHosting
 
     public static IServiceCollection AddUploadDrain(this IServiceCollection services, IConfiguration configuration)
     {
-        var drainTimeout = configuration.GetSection(UploadApiOptions.Section).Get<UploadApiOptions>()?.DrainTimeout ?? new UploadApiOptions().DrainTimeout;
+        var drainTimeout = StartSettings.Read<UploadApiOptions>(configuration, UploadApiOptions.Section).DrainTimeout;
         if (drainTimeout < TimeSpan.Zero || drainTimeout > TimeSpan.FromHours(1))
         {
             throw new StartRefusedException($"Uploads:DrainTimeout must be from 0 to 1 hour; it is {drainTimeout}.");

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using OrleansUploads.Api.Access;
 using OrleansUploads.Api.Limits;
+using OrleansUploads.Cluster;
 
 namespace OrleansUploads.Api.Hosting;
 
@@ -13,9 +14,8 @@ public static class LimitsHosting
 
     public static WebApplicationBuilder AddUploadLimits(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(LimitOptions.Section);
-        builder.Services.Configure<LimitOptions>(section);
-        var limits = section.Get<LimitOptions>() ?? new LimitOptions();
+        builder.Services.Bind<LimitOptions>(builder.Configuration, LimitOptions.Section);
+        var limits = StartSettings.Read<LimitOptions>(builder.Configuration, LimitOptions.Section);
 
         // Slow-loris: a body that trickles is cut; the chunk receiver releases the lease with what arrived.
         builder.WebHost.ConfigureKestrel(kestrel =>

@@ -17,12 +17,12 @@ public static class StorageHosting
 
     public static IServiceCollection AddUploadStore(this IServiceCollection services, IConfiguration configuration)
     {
-        var storage = configuration.GetSection(StorageOptions.Section).Get<StorageOptions>() ?? new StorageOptions();
+        var storage = StartSettings.Read<StorageOptions>(configuration, StorageOptions.Section);
         IUploadStore store = storage.Kind.ToLowerInvariant() switch
         {
             "file" => new FileUploadStore(Path.Combine(ClusterSettings.DataFolder(configuration), "files"), storage.FlushToDisk),
             "azure" => AzureStore(storage.Azure),
-            "s3" => S3Store(storage.S3, configuration.GetSection(UploadApiOptions.Section).Get<UploadApiOptions>() ?? new UploadApiOptions()),
+            "s3" => S3Store(storage.S3, StartSettings.Read<UploadApiOptions>(configuration, UploadApiOptions.Section)),
             _ => throw new StartRefusedException($"Storage:Kind is '{storage.Kind}'; it must be file, azure or s3."),
         };
         services.AddSingleton(store);

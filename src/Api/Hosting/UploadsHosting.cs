@@ -43,7 +43,7 @@ public static class UploadsHosting
 
         var services = builder.Services;
         services.AddUploadStore(configuration);
-        services.Configure<UploadApiOptions>(configuration.GetSection(UploadApiOptions.Section));
+        services.Bind<UploadApiOptions>(configuration, UploadApiOptions.Section);
         services.AddSingleton<UploadLookup>();
         services.AddSingleton<ChunkReceiver>();
         services.AddSingleton<UploadCounters>();
@@ -55,7 +55,7 @@ public static class UploadsHosting
         services.AddSingleton<IUploadProcessor, DeclaredChecksumProcessor>();
         services.AddSingleton<IUploadProcessor, ContentSignatureProcessor>();
         // Asked before every creation, in this order: the built-in rules, then the HTTP hook when one is configured.
-        services.Configure<ValidationOptions>(configuration.GetSection(ValidationOptions.Section));
+        services.Bind<ValidationOptions>(configuration, ValidationOptions.Section);
         services.AddSingleton<IUploadValidator, DeclarationRules>();
         services.AddHttpClient();
         services.AddSingleton<IUploadValidator, HttpValidationHook>();
@@ -64,7 +64,7 @@ public static class UploadsHosting
         services.AddSingleton<ProgressRelay>();
         services.AddHostedService<RelayHealer>();
         services.AddSignalR(hub => hub.AddFilter(new HubUnavailableFilter())).AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
-        services.AddUploadCors(configuration.GetSection(LimitOptions.Section).Get<LimitOptions>() ?? new LimitOptions());
+        services.AddUploadCors(StartSettings.Read<LimitOptions>(configuration, LimitOptions.Section));
         services.AddUploadDrain(configuration);
         services.AddSingleton<InterimResponses>();
         services.AddHostedService<InterimResponseSelfTest>();

@@ -18,6 +18,10 @@ public sealed class StartRefusalTests
         { ["--Storage:Kind=azure"], "Storage:Kind is azure, but Storage:Azure:ConnectionString is not set." },
         { ["--Storage:Kind=s3", "--Storage:S3:PartSize=1000"], "Storage:S3:PartSize is 1000" },
         { ["--Uploads:DrainTimeout=02:00:00"], "Uploads:DrainTimeout must be from 0 to 1 hour" },
+        // A value that does not parse, in a section read at start-up and in one the grains read later.
+        { ["--Uploads:DrainTimeout=soon"], "Failed to convert configuration value 'soon' at 'Uploads:DrainTimeout'" },
+        { ["--Uploads:WriterSilence=3s"], "Failed to convert configuration value '3s' at 'Uploads:WriterSilence'" },
+        { ["--Limits:MaxActiveUploadsPerOwner=many"], "at 'Limits:MaxActiveUploadsPerOwner'" },
         // A misspelt mode would otherwise run quietly as the default, a silo of its own.
         { ["--Cluster:Mode=clinet"], "Cluster:Mode is 'clinet'; it must be cohosted or client." },
         { ["--Cluster:Clustering=zookeeper"], "Cluster:Clustering is 'zookeeper'; it must be localhost or redis." },

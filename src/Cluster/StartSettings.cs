@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace OrleansUploads.Cluster;
+
+/// <summary>
+/// Settings sections as a host reads them while it starts. A value that does not parse (a TimeSpan
+/// written <c>3s</c>, a number written <c>many</c>) refuses the start with the binder's sentence, which
+/// names the setting, instead of crashing the process or failing later at the first use.
+/// </summary>
+public static class StartSettings
+{
+    /// <exception cref="StartRefusedException">A value in the section does not parse.</exception>
+    public static T Read<T>(IConfiguration configuration, string section) where T : new()
+    {
+        try
+        {
+            return configuration.GetSection(section).Get<T>() ?? new T();
+        }
+        catch (InvalidOperationException unreadable)
+        {
+            throw new StartRefusedException(unreadable.Message, unreadable);
+        }
+    }
+
+    /// <summary>Options bound from <paramref name="section"/> when first used, read once now so that a value that does not parse stops the start.</summary>
+    /// <exception cref="StartRefusedException">A value in the section does not parse.</exception>
+    public static IServiceCollection Bind<T>(this IServiceCollection services, IConfiguration configuration, string section) where T : class, new()
+    {
+        Read<T>(configuration, section);
+        return services.Configure<T>(configuration.GetSection(section));
+    }
+}
