@@ -48,7 +48,7 @@ public sealed class ClusterSettings
     public bool IsClient => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The Orleans Dashboard (<c>Dashboard:Enabled</c>), off unless asked for: silos collect for it and the API serves it at <c>/dashboard</c>.</summary>
-    public static bool DashboardEnabled(IConfiguration configuration) => configuration.GetValue<bool>("Dashboard:Enabled");
+    public static bool DashboardEnabled(IConfiguration configuration) => StartSettings.Value<bool>(configuration, "Dashboard:Enabled");
 
     public bool UsesRedis => string.Equals(Clustering, "redis", StringComparison.OrdinalIgnoreCase);
 
@@ -68,7 +68,8 @@ public sealed class ClusterSettings
     /// <summary>A misspelt name would otherwise run as the default: an API meant to join a cluster would quietly host a silo of its own.</summary>
     private static void RefuseUnknown(string setting, string value, params string[] known)
     {
-        if (!known.Contains(value, StringComparer.OrdinalIgnoreCase))
+        // Left blank (an empty environment variable from a template) means the default, as an absent setting does.
+        if (!string.IsNullOrWhiteSpace(value) && !known.Contains(value, StringComparer.OrdinalIgnoreCase))
         {
             throw new StartRefusedException($"{Section}:{setting} is '{value}'; it must be {string.Join(" or ", known)}.");
         }

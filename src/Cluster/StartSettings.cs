@@ -23,6 +23,35 @@ public static class StartSettings
         }
     }
 
+    /// <summary>One setting, converted as the binder converts values (<c>true</c>, <c>00:00:03</c>).</summary>
+    /// <exception cref="StartRefusedException">The value does not parse.</exception>
+    public static T? Value<T>(IConfiguration configuration, string key)
+    {
+        try
+        {
+            return configuration.GetValue<T>(key);
+        }
+        catch (InvalidOperationException unreadable)
+        {
+            throw new StartRefusedException(unreadable.Message, unreadable);
+        }
+    }
+
+    /// <summary>A setting that a library parses (an address, a connection string): its refusal, named, stops the start.</summary>
+    /// <exception cref="StartRefusedException">The value does not parse.</exception>
+    public static T Parse<T>(string key, string value, Func<string, T> parse)
+    {
+        try
+        {
+            return parse(value);
+        }
+        catch (Exception unreadable) when (unreadable is FormatException or ArgumentException)
+        {
+            // The value is not repeated: a connection string holds its secrets.
+            throw new StartRefusedException($"{key} does not parse: {unreadable.Message}", unreadable);
+        }
+    }
+
     /// <summary>Options bound from <paramref name="section"/> when first used, read once now so that a value that does not parse stops the start.</summary>
     /// <exception cref="StartRefusedException">A value in the section does not parse.</exception>
     public static IServiceCollection Bind<T>(this IServiceCollection services, IConfiguration configuration, string section) where T : class, new()

@@ -27,8 +27,8 @@ public static class UploadSiloConfiguration
             // Shared membership and durable shared state: any silo can take over any upload.
             silo.UseRedisClustering(cluster.RedisConnectionString);
             silo.Configure<ClusterOptions>(cluster.Name);
-            silo.ConfigureEndpoints(IPAddress.Parse(cluster.AdvertisedIPAddress), cluster.SiloPort, cluster.GatewayPort);
-            var redis = ConfigurationOptions.Parse(cluster.RedisConnectionString);
+            silo.ConfigureEndpoints(StartSettings.Parse("Cluster:AdvertisedIPAddress", cluster.AdvertisedIPAddress, IPAddress.Parse), cluster.SiloPort, cluster.GatewayPort);
+            var redis = StartSettings.Parse("Cluster:RedisConnectionString", cluster.RedisConnectionString, ConfigurationOptions.Parse);
             silo.AddRedisGrainStorage(UploadStreams.UploadStore, options => options.ConfigurationOptions = redis);
             silo.AddRedisGrainStorage(UploadStreams.PubSubStore, options => options.ConfigurationOptions = redis);
             silo.UseRedisReminderService(options => options.ConfigurationOptions = redis);

@@ -21,7 +21,7 @@ public static class StatusApi
             .WithSummary("One upload's status.")
             .Produces<UploadStatus>().ProducesProblem(StatusCodes.Status404NotFound);
         // HEAD as GET without the body (RFC 9110, 9.3.2): a download manager learns the size and ETag first.
-        uploads.MapMethods("{id}/content", [HttpMethods.Get, HttpMethods.Head], DownloadAsync)
+        uploads.MapMethods("{id}" + UploadLocation.ContentPath, [HttpMethods.Get, HttpMethods.Head], DownloadAsync)
             .WithSummary("A completed file, whole or in ranges; a range of a running upload's stored bytes.")
             .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream").Produces(StatusCodes.Status206PartialContent)
             .ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status409Conflict);

@@ -3,6 +3,7 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Trace;
 using OrleansUploads.Api.Progress;
 using OrleansUploads.Api.Uploads;
+using OrleansUploads.Cluster;
 
 namespace OrleansUploads.Api.Hosting;
 
@@ -26,8 +27,8 @@ public static class MetricsHosting
 
     public static IServiceCollection AddUploadMetrics(this IServiceCollection services, IConfiguration configuration)
     {
-        var otlp = configuration["OpenTelemetry:OtlpEndpoint"] is { Length: > 0 } endpoint ? new Uri(endpoint) : null;
-        var consoleTraces = configuration.GetValue<bool>("OpenTelemetry:ConsoleTraces");
+        var otlp = configuration["OpenTelemetry:OtlpEndpoint"] is { Length: > 0 } endpoint ? StartSettings.Parse("OpenTelemetry:OtlpEndpoint", endpoint, text => new Uri(text)) : null;
+        var consoleTraces = StartSettings.Value<bool>(configuration, "OpenTelemetry:ConsoleTraces");
         var telemetry = services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {

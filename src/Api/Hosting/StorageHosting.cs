@@ -37,7 +37,8 @@ public static class StorageHosting
         }
 
         var options = new BlobClientOptions { Retry = { MaxRetries = Retries, Delay = TimeSpan.FromMilliseconds(200), NetworkTimeout = RequestTimeout } };
-        return new AzureBlobUploadStore(new BlobContainerClient(azure.ConnectionString, azure.Container, options), azure.BlockSize);
+        var container = StartSettings.Parse("Storage:Azure:ConnectionString", azure.ConnectionString, text => new BlobContainerClient(text, azure.Container, options));
+        return new AzureBlobUploadStore(container, azure.BlockSize);
     }
 
     private static S3UploadStore S3Store(S3Options s3, UploadApiOptions uploads)

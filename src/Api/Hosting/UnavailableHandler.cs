@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime.Messaging;
+using OrleansUploads.Api.Apis;
 using OrleansUploads.Api.Storage;
 
 namespace OrleansUploads.Api.Hosting;
@@ -8,7 +9,7 @@ namespace OrleansUploads.Api.Hosting;
 /// Turns what the cluster or the storage could not do into an answer a client retries: a grain call
 /// nobody answered (a silo crashed mid-call, no gateway reachable, the response timed out) or storage
 /// that could not be reached is 503 with <c>Retry-After</c>, a full or read-only disk is 507, and
-/// either is 423 for HEAD. Nothing stored was lost or changed.
+/// either is 423 for a HEAD of an upload. Nothing stored was lost or changed.
 /// </summary>
 public sealed class UnavailableHandler(IProblemDetailsService problems, ILogger<UnavailableHandler> logger) : IExceptionHandler
 {
@@ -27,8 +28,9 @@ public sealed class UnavailableHandler(IProblemDetailsService problems, ILogger<
         logger.LogWarning("{What} did not answer {Method} {Path}: {ErrorType}: {Error}", clusterFailed ? "The cluster" : "Storage",
             context.Request.Method, context.Request.Path, exception.GetType().Name, exception.Message);
         // tus clients take any HEAD answer but 2xx and 423 for a lost upload and start the file over
-        // under a new id; 423 (Locked) they retry, which is what a failover needs.
-        var status = HttpMethods.IsHead(context.Request.Method) ? StatusCodes.Status423Locked
+        // under a new id; 423 (Locked) they retry, which is what a failover needs. A HEAD of a file's
+        // content is a download's, answered as its GET would be.
+        var status = HttpMethods.IsHead(context.Request.Method) && !UploadLocation.IsContent(context.Request) ? StatusCodes.Status423Locked
             : StorageFailure.IsFull(exception) ? StatusCodes.Status507InsufficientStorage
             : StatusCodes.Status503ServiceUnavailable;
         context.Response.StatusCode = status;

@@ -1,4 +1,5 @@
 using OrleansUploads.Tests.Infrastructure;
+using static OrleansUploads.Tests.Infrastructure.TusRequests;
 
 namespace OrleansUploads.Tests.Api;
 
@@ -22,6 +23,10 @@ public sealed class StartRefusalTests
         { ["--Uploads:DrainTimeout=soon"], "Failed to convert configuration value 'soon' at 'Uploads:DrainTimeout'" },
         { ["--Uploads:WriterSilence=3s"], "Failed to convert configuration value '3s' at 'Uploads:WriterSilence'" },
         { ["--Limits:MaxActiveUploadsPerOwner=many"], "at 'Limits:MaxActiveUploadsPerOwner'" },
+        // Values a library parses: the refusal names the setting, and does not repeat a connection string's secrets.
+        { ["--Storage:Kind=azure", "--Storage:Azure:ConnectionString=AccountName=devstoreaccount1;AccountKey=secret-key-text;Nonsense"], "Storage:Azure:ConnectionString does not parse" },
+        { ["--Cluster:Clustering=redis", "--Cluster:AdvertisedIPAddress=uploads.example"], "Cluster:AdvertisedIPAddress does not parse" },
+        { ["--Dashboard:Enabled=yes"], "at 'Dashboard:Enabled'" },
         // A misspelt mode would otherwise run quietly as the default, a silo of its own.
         { ["--Cluster:Mode=clinet"], "Cluster:Mode is 'clinet'; it must be cohosted or client." },
         { ["--Cluster:Clustering=zookeeper"], "Cluster:Clustering is 'zookeeper'; it must be localhost or redis." },
@@ -43,5 +48,16 @@ public sealed class StartRefusalTests
         Assert.Contains(reason, failure);
         Assert.DoesNotContain("Unhandled exception", failure);
         Assert.DoesNotContain("   at ", failure);
+        Assert.DoesNotContain("secret-key-text", failure);
+    }
+
+    [Fact]
+    public async Task A_mode_left_blank_is_the_default_as_an_absent_one_is()
+    {
+        // As an empty environment variable from a deployment template sets it.
+        await using var service = await UploadService.StartAsync("--Cluster:Mode=", "--Cluster:Clustering=");
+        using var client = service.CreateClient();
+
+        Assert.Equal(0, await client.OffsetAsync(await client.CreateAsync(10)));
     }
 }

@@ -172,12 +172,15 @@ public sealed class ClusterTests : IAsyncLifetime, IDisposable
         }
 
         using var head = await one.SendAsync(Tus(HttpMethod.Head, location));
+        using var headOfContent = await one.SendAsync(new HttpRequestMessage(HttpMethod.Head, location + "/content"));
         using var page = await one.GetAsync("/");
 
         // tus clients retry a 423; a 5xx would make them start the file over under a new id.
         Assert.Equal((HttpStatusCode)423, head.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), head.Headers.RetryAfter?.Delta);
         Assert.Equal("1.0.0", head.Headers.GetValues("Tus-Resumable").Single());
+        // A download's HEAD is answered as its GET: unavailable, to be retried.
+        Assert.Equal((HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(1)), (headOfContent.StatusCode, headOfContent.Headers.RetryAfter?.Delta));
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         await Cluster.Silos[0].RestartAsync();
         var answered = await Eventually.UntilAsync(() => one.SendAsync(Tus(HttpMethod.Head, location)),
