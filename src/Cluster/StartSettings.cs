@@ -11,31 +11,12 @@ namespace OrleansUploads.Cluster;
 public static class StartSettings
 {
     /// <exception cref="StartRefusedException">A value in the section does not parse.</exception>
-    public static T Read<T>(IConfiguration configuration, string section) where T : new()
-    {
-        try
-        {
-            return configuration.GetSection(section).Get<T>() ?? new T();
-        }
-        catch (InvalidOperationException unreadable)
-        {
-            throw new StartRefusedException(unreadable.Message, unreadable);
-        }
-    }
+    public static T Read<T>(IConfiguration configuration, string section) where T : new() =>
+        Converted(() => configuration.GetSection(section).Get<T>() ?? new T());
 
     /// <summary>One setting, converted as the binder converts values (<c>true</c>, <c>00:00:03</c>).</summary>
     /// <exception cref="StartRefusedException">The value does not parse.</exception>
-    public static T? Value<T>(IConfiguration configuration, string key)
-    {
-        try
-        {
-            return configuration.GetValue<T>(key);
-        }
-        catch (InvalidOperationException unreadable)
-        {
-            throw new StartRefusedException(unreadable.Message, unreadable);
-        }
-    }
+    public static T? Value<T>(IConfiguration configuration, string key) => Converted(() => configuration.GetValue<T>(key));
 
     /// <summary>A setting that a library parses (an address, a connection string): its refusal, named, stops the start.</summary>
     /// <exception cref="StartRefusedException">The value does not parse.</exception>
@@ -52,11 +33,28 @@ public static class StartSettings
         }
     }
 
-    /// <summary>Options bound from <paramref name="section"/> when first used, read once now so that a value that does not parse stops the start.</summary>
+    /// <summary>
+    /// Options bound from <paramref name="section"/> when first used, read once now so that a value that
+    /// does not parse stops the start; returns what was read, for a host that shapes itself by it.
+    /// </summary>
     /// <exception cref="StartRefusedException">A value in the section does not parse.</exception>
-    public static IServiceCollection Bind<T>(this IServiceCollection services, IConfiguration configuration, string section) where T : class, new()
+    public static T Bind<T>(this IServiceCollection services, IConfiguration configuration, string section) where T : class, new()
     {
-        Read<T>(configuration, section);
-        return services.Configure<T>(configuration.GetSection(section));
+        var read = Read<T>(configuration, section);
+        services.Configure<T>(configuration.GetSection(section));
+        return read;
+    }
+
+    /// <summary>The binder refuses a value with a sentence that names the setting: it is the refusal's message.</summary>
+    private static T Converted<T>(Func<T> convert)
+    {
+        try
+        {
+            return convert();
+        }
+        catch (InvalidOperationException unreadable)
+        {
+            throw new StartRefusedException(unreadable.Message, unreadable);
+        }
     }
 }

@@ -11,9 +11,8 @@ public static class AccessHosting
     /// <summary>JWT bearer authentication when configured; the hub also takes the token as <c>access_token</c>.</summary>
     public static WebApplicationBuilder AddUploadAccess(this WebApplicationBuilder builder, string hubPath)
     {
-        builder.Services.Bind<AccessOptions>(builder.Configuration, AccessOptions.Section);
+        var access = builder.Services.Bind<AccessOptions>(builder.Configuration, AccessOptions.Section);
         builder.Services.AddSingleton<UploadCaller>();
-        var access = StartSettings.Read<AccessOptions>(builder.Configuration, AccessOptions.Section);
         if (!access.Enabled)
         {
             return builder;

@@ -14,8 +14,7 @@ public static class LimitsHosting
 
     public static WebApplicationBuilder AddUploadLimits(this WebApplicationBuilder builder)
     {
-        builder.Services.Bind<LimitOptions>(builder.Configuration, LimitOptions.Section);
-        var limits = StartSettings.Read<LimitOptions>(builder.Configuration, LimitOptions.Section);
+        var limits = builder.Services.Bind<LimitOptions>(builder.Configuration, LimitOptions.Section);
 
         // Slow-loris: a body that trickles is cut; the chunk receiver releases the lease with what arrived.
         builder.WebHost.ConfigureKestrel(kestrel =>
