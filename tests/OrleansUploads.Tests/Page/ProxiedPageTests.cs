@@ -49,7 +49,8 @@ public sealed class ProxiedPageTests(BrowserFixture fixture) : IAsyncLifetime, I
         using var client = survivor.CreateClient();
         var status = await client.StatusAsync($"/api/uploads/{await card.GetAttributeAsync("data-upload-id")}");
         Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
-        Assert.True(await RelaySubscriptionsAsync(survivor) > 0, "the page does not watch through the surviving instance");
+        // The card can show the PATCH's answer before the page's live connection has re-watched through the survivor.
+        await Eventually.UntilAsync(() => RelaySubscriptionsAsync(survivor), count => count > 0, TimeSpan.FromSeconds(20), "the page to watch through the surviving instance");
     }
 
     public async Task DisposeAsync()
