@@ -43,8 +43,17 @@ public static class ResumableDraftApi
             return TusResults.Problem(StatusCodes.Status413PayloadTooLarge, $"Uploads may be at most {maxSize} bytes.");
         }
 
+        // The draft names no metadata; clients that speak tus too (tus-js-client) send tus's Upload-Metadata.
+        if (TusCreation.ReadMetadata(request, services.Limits.Value.MaxMetadataBytes, out var metadataHeader, out var metadata) is { } metadataProblem)
+        {
+            return metadataProblem;
+        }
+
         var owner = services.OwnerOf(context);
-        var admission = await services.Admission.CreateAsync(new UploadCreation(length, null, request.ContentType, null, owner, services.Caller.QuotaOf(context)), context.RequestAborted);
+        // The content's own type, unless the body is only the first part of it.
+        var contentType = metadata.Text("filetype", "type") ?? (BodyType.Is(request, ResumableDraft.PartialUploadType) ? null : request.ContentType);
+        var creation = new UploadCreation(length, metadata.Text("filename", "name"), contentType, metadataHeader, owner, services.Caller.QuotaOf(context));
+        var admission = await services.Admission.CreateAsync(creation, context.RequestAborted);
         if (admission.Created is not { } created)
         {
             return TusResults.ForRefusedCreation(admission);
@@ -90,7 +99,7 @@ public static class ResumableDraftApi
     {
         var request = context.Request;
         var maxSize = services.Options.Value.MaxSizeBytes;
-        if (!BodyType.Is(request, ResumableDraft.PartialUploadType))
+        if (ResumableDraft.TypesAppends(request) && !BodyType.Is(request, ResumableDraft.PartialUploadType))
         {
             return TusResults.Problem(StatusCodes.Status415UnsupportedMediaType, $"Appends are {ResumableDraft.PartialUploadType}.");
         }

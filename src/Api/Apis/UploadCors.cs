@@ -12,6 +12,6 @@ public static class UploadCors
         services.AddCors(cors => cors.AddPolicy(Policy, policy => policy
             .WithOrigins(limits.AllowedOrigins)
             .AllowAnyHeader()
-            .WithMethods("GET", "HEAD", "POST", "PATCH", "DELETE", "OPTIONS")
+            .WithMethods("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
             .WithExposedHeaders(TusHeaders.Exposed)));
 }

@@ -2,6 +2,7 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using OrleansUploads.Api.Access;
+using OrleansUploads.Api.Apis;
 using OrleansUploads.Api.Limits;
 using OrleansUploads.Cluster;
 
@@ -25,7 +26,10 @@ public static class LimitsHosting
             rates.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             rates.OnRejected = (rejected, _) =>
             {
-                rejected.HttpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(limits.RateWindow.TotalSeconds)).ToString();
+                // A tus client that met 429 on a HEAD would start its file over; 423 it retries.
+                var response = rejected.HttpContext.Response;
+                response.StatusCode = RetryLater.StatusFor(rejected.HttpContext.Request, response.StatusCode);
+                response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(limits.RateWindow.TotalSeconds)).ToString();
                 return ValueTask.CompletedTask;
             };
             rates.AddPolicy(RatePolicy, context => RateLimitPartition.GetFixedWindowLimiter(PartitionOf(context), _ => WindowOf(limits)));

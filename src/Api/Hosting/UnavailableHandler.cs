@@ -27,12 +27,9 @@ public sealed class UnavailableHandler(IProblemDetailsService problems, ILogger<
 
         logger.LogWarning("{What} did not answer {Method} {Path}: {ErrorType}: {Error}", clusterFailed ? "The cluster" : "Storage",
             context.Request.Method, context.Request.Path, exception.GetType().Name, exception.Message);
-        // tus clients take any HEAD answer but 2xx and 423 for a lost upload and start the file over
-        // under a new id; 423 (Locked) they retry, which is what a failover needs. A HEAD of a file's
-        // content is a download's, answered as its GET would be.
-        var status = HttpMethods.IsHead(context.Request.Method) && !UploadLocation.IsContent(context.Request) ? StatusCodes.Status423Locked
-            : StorageFailure.IsFull(exception) ? StatusCodes.Status507InsufficientStorage
-            : StatusCodes.Status503ServiceUnavailable;
+        // A HEAD of an upload is retried by tus clients only as 423, which is what a failover needs.
+        var status = RetryLater.StatusFor(context.Request,
+            StorageFailure.IsFull(exception) ? StatusCodes.Status507InsufficientStorage : StatusCodes.Status503ServiceUnavailable);
         context.Response.StatusCode = status;
         context.Response.Headers.RetryAfter = "1";
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -4,7 +4,7 @@ namespace OrleansUploads.Api.Tus;
 
 /// <summary>
 /// The headers and problems of the IETF resumable-uploads draft (draft-ietf-httpbis-resumable-upload,
-/// interop versions 7, 8 and 9), which clients select with <c>Upload-Draft-Interop-Version</c>. Its fields
+/// interop versions 5 to 9), which clients select with <c>Upload-Draft-Interop-Version</c>. Its fields
 /// are structured fields: a Boolean <c>Upload-Complete</c> (<c>?1</c> or <c>?0</c>), Integers for
 /// <c>Upload-Offset</c> and <c>Upload-Length</c>; an invalid value counts as absent.
 /// </summary>
@@ -19,12 +19,19 @@ public static class ResumableDraft
     public const string UploadLimit = "Upload-Limit";
     public const string PartialUploadType = "application/partial-upload";
     private const string ProblemTypes = "https://iana.org/assignments/http-problem-types#";
-    // 9 is what clients of draft 12 send; this service answers them as the draft's latest text says
-    // (PUT and PATCH creation, GET offset retrieval, 104 progress), which the older versions get too.
-    private static readonly string[] Versions = ["7", "8", "9"];
+    // Every version is answered as the draft's latest text says (PUT and PATCH creation, GET offset
+    // retrieval, 104 progress), a superset of what the older ones ask. 5 (draft 03) and 6 (drafts 04 and
+    // 05) are what tus-js-client sends in its two draft modes; 9 is answered as the newest text.
+    private static readonly string[] Versions = ["5", "6", "7", "8", "9"];
+
+    /// <summary>Draft 03 (interop version 5) named no media type for appends; later drafts require <see cref="PartialUploadType"/>.</summary>
+    private const string UntypedAppendsVersion = "5";
 
     /// <summary>Whether the request speaks the draft (a version this service implements) rather than tus.</summary>
     public static bool Speaks(HttpRequest request) => Versions.Contains(request.Headers[InteropVersion].ToString());
+
+    /// <summary>Whether the request's version requires appends to be <see cref="PartialUploadType"/>.</summary>
+    public static bool TypesAppends(HttpRequest request) => request.Headers[InteropVersion].ToString() != UntypedAppendsVersion;
 
     /// <summary>The Boolean <c>Upload-Complete</c>; null when absent or not a Boolean.</summary>
     public static bool? Complete(HttpRequest request) => request.Headers[UploadComplete].ToString().Trim() switch

@@ -77,8 +77,10 @@ public sealed record TusCreation(long? Length, string? MetadataHeader, UploadMet
         return Done(out creation, new TusCreation(length, metadataHeader, metadata, checksum, withUpload, partial, null));
     }
 
+    /// <summary>An <c>Upload-Metadata</c> header, read and checked against <paramref name="maxMetadataBytes"/>.</summary>
     /// <param name="header">The header as sent, null when empty.</param>
-    private static IResult? ReadMetadata(HttpRequest request, int maxMetadataBytes, out string? header, out UploadMetadata metadata)
+    /// <returns>The problem to answer when it is malformed or too long; null when read.</returns>
+    public static IResult? ReadMetadata(HttpRequest request, int maxMetadataBytes, out string? header, out UploadMetadata metadata)
     {
         var sent = request.Headers[TusHeaders.UploadMetadata].ToString();
         header = sent.Length == 0 ? null : sent;

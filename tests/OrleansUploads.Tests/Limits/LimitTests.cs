@@ -62,6 +62,47 @@ public sealed class LimitTests
         answers.ForEach(a => a.Dispose());
     }
 
+    /// <summary>
+    /// tus-js-client (and Uppy through it) takes any 4xx to its HEAD but 423 for a lost upload: it forgets
+    /// the upload and starts the file over under a new id. Past the rate limit, a HEAD answers 423, which it
+    /// retries, and the upload resumes where it was.
+    /// </summary>
+    [Fact]
+    public async Task Tus_js_client_resuming_past_the_rate_limit_waits_and_resumes_the_same_upload()
+    {
+        await using var service = await UploadService.StartAsync("--Limits:RequestsPerWindow=10", "--Limits:RateWindow=00:00:10");
+        using var client = service.CreateClient();
+        var data = RandomBytes(2 << 20);
+        var location = await client.CreateAsync(data.Length);
+        using (var half = await client.PatchAsync(location, 0, data[..(1 << 20)]))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, half.StatusCode);
+        }
+
+        var file = Path.Combine(Path.GetTempPath(), $"tus-continue-{Guid.NewGuid():N}.bin");
+        await File.WriteAllBytesAsync(file, data);
+        try
+        {
+            using var node = NodeScript.Start("tus-continue.mjs", new Uri(service.BaseAddress, "/api/uploads").ToString(),
+                new Uri(service.BaseAddress, location).ToString(), file, "--spend-rate-limit");
+            var finished = await node.FinishAsync(TimeSpan.FromSeconds(60));
+
+            var spent = await node.EventAsync("spent", TimeSpan.Zero);
+            var heads = node.Lines.Where(l => l.GetProperty("event").GetString() == "response" && l.GetProperty("method").GetString() == "HEAD")
+                .Select(l => l.GetProperty("status").GetInt32()).ToArray();
+            Assert.Equal(423, spent.GetProperty("status").GetInt32());
+            Assert.Equal(423, heads[0]);
+            Assert.Equal(200, heads[^1]);
+            Assert.Equal((location, 1L << 20), (new Uri(finished.GetProperty("url").GetString()!).AbsolutePath, finished.GetProperty("resumedFrom").GetInt64()));
+            var status = await client.StatusAsync(location);
+            Assert.Equal(("completed", Sha256(data)), (status.State, status.Sha256));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
     [Fact]
     public async Task A_stalled_body_is_cut_its_lease_released_and_the_upload_stays_resumable()
     {
@@ -89,6 +130,8 @@ public sealed class LimitTests
 
         using var allowed = await client.SendAsync(Preflight("https://app.example"));
         using var other = await client.SendAsync(Preflight("https://evil.example"));
+        // The draft's creation by PUT, from a browser.
+        using var put = await client.SendAsync(Preflight("https://app.example", "PUT"));
         var create = Create(10);
         create.Headers.Add("Origin", "https://app.example");
         using var created = await client.SendAsync(create);
@@ -96,6 +139,7 @@ public sealed class LimitTests
         Assert.Equal("https://app.example", allowed.Headers.GetValues("Access-Control-Allow-Origin").Single());
         Assert.Contains("PATCH", allowed.Headers.GetValues("Access-Control-Allow-Methods").Single());
         Assert.False(other.Headers.Contains("Access-Control-Allow-Origin"));
+        Assert.Contains("PUT", put.Headers.GetValues("Access-Control-Allow-Methods").Single());
         var exposed = created.Headers.GetValues("Access-Control-Expose-Headers").Single();
         Assert.Contains("Upload-Offset", exposed);
         Assert.Contains("Location", exposed);
@@ -108,11 +152,11 @@ public sealed class LimitTests
         return request;
     }
 
-    private static HttpRequestMessage Preflight(string origin)
+    private static HttpRequestMessage Preflight(string origin, string method = "PATCH")
     {
         var request = new HttpRequestMessage(HttpMethod.Options, "/api/uploads/0123456789abcdef0123456789abcdef");
         request.Headers.Add("Origin", origin);
-        request.Headers.Add("Access-Control-Request-Method", "PATCH");
+        request.Headers.Add("Access-Control-Request-Method", method);
         request.Headers.Add("Access-Control-Request-Headers", "tus-resumable,upload-offset,content-type");
         return request;
     }
