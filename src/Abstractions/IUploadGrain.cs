@@ -35,16 +35,15 @@ public interface IUploadGrain : IGrainWithStringKey
     /// attached is told to stop first and keeps what it stored; this call waits until it let go.
     /// The same <paramref name="writer"/> asking again gets the lease it holds, so the call may be repeated.
     /// </summary>
+    /// <param name="declaredLength">
+    /// The size of an upload created without one, declared with this write (tus <c>creation-defer-length</c>,
+    /// the draft's completing append): taken only with the lease, so a write refused for its offset changes
+    /// nothing. The same size again is fine; another size, or one below the bytes already stored, is
+    /// refused with <see cref="WriteRefusal.LengthMismatch"/>.
+    /// </param>
     [Idempotent]
-    Task<LeaseGrant> AcquireLeaseAsync(long offset, IUploadWriter writer, string owner, long? bodyLength = null, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Declares the size of an upload created without one (tus <c>creation-defer-length</c>). The same
-    /// size again is fine; another size, or one below the bytes already stored, is refused with
-    /// <see cref="WriteRefusal.LengthMismatch"/>. Null refusal: declared.
-    /// </summary>
-    [Idempotent]
-    Task<LeaseGrant> DeclareLengthAsync(long length, string owner, CancellationToken cancellationToken = default);
+    Task<LeaseGrant> AcquireLeaseAsync(
+        long offset, IUploadWriter writer, string owner, long? bodyLength = null, long? declaredLength = null, CancellationToken cancellationToken = default);
 
     /// <summary>Tells the grain that storage holds every byte up to <paramref name="offset"/>.</summary>
     [Idempotent]

@@ -36,7 +36,7 @@ public sealed partial class UploadGrain
         if (Upload.Exists || creation.TotalBytes == 0 || creation.Parts is { Length: > 0 } || bodyLength > creation.TotalBytes)
         {
             await CreateAsync(creation, cancellationToken);
-            return await AcquireLeaseAsync(0, writer, creation.Owner, bodyLength, cancellationToken);
+            return await AcquireLeaseAsync(0, writer, creation.Owner, bodyLength, cancellationToken: cancellationToken);
         }
 
         Describe(creation);

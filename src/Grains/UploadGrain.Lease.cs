@@ -12,7 +12,7 @@ public sealed partial class UploadGrain
     private WriterLease? _lease;
 
     public async Task<LeaseGrant> AcquireLeaseAsync(
-        long offset, IUploadWriter writer, string owner, long? bodyLength = null, CancellationToken cancellationToken = default)
+        long offset, IUploadWriter writer, string owner, long? bodyLength = null, long? declaredLength = null, CancellationToken cancellationToken = default)
     {
         if (!VisibleTo(owner))
         {
@@ -26,7 +26,7 @@ public sealed partial class UploadGrain
         }
 
         // Refuse what is wrong on its face before taking over, so a writer in flight is not disturbed.
-        if (RefusalOf(offset, bodyLength) is { } refusal)
+        if (RefusalOf(offset, bodyLength, declaredLength) is { } refusal)
         {
             return refusal;
         }
@@ -38,12 +38,14 @@ public sealed partial class UploadGrain
             return meanwhile;
         }
 
-        if (RefusalOf(offset, bodyLength) is { } late)
+        if (RefusalOf(offset, bodyLength, declaredLength) is { } late)
         {
             return late;
         }
 
         var lease = Grant(writer);
+        var lengthBefore = Upload.TotalBytes;
+        Upload.TotalBytes ??= declaredLength;
         try
         {
             await PersistAndPublishAsync();
@@ -51,6 +53,7 @@ public sealed partial class UploadGrain
         catch (Exception)
         {
             // Not granted after all: the lease must not stay behind with no writer holding it.
+            Upload.TotalBytes = lengthBefore;
             EndLease(lease);
             throw;
         }
@@ -160,13 +163,15 @@ public sealed partial class UploadGrain
     /// Why a write may not start. While a writer is attached the offset is not judged yet: it is
     /// judged against what that writer committed once it let go.
     /// </summary>
-    private LeaseGrant? RefusalOf(long offset, long? bodyLength)
+    private LeaseGrant? RefusalOf(long offset, long? bodyLength, long? declaredLength)
     {
         WriteRefusal? refusal =
             Upload.Parts is not null ? WriteRefusal.FinalUpload
             : Upload.State.IsTerminal() || Upload.State.IsAfterBytes() ? WriteRefusal.Finished
             : _lease is null && offset != Upload.BytesReceived ? WriteRefusal.OffsetMismatch
-            : Upload.TotalBytes is { } total && bodyLength > total - offset ? WriteRefusal.TooLarge
+            : declaredLength is { } declared && (Upload.TotalBytes is { } known ? declared != known : declared < Math.Max(Upload.BytesReceived, _storedOffset))
+                ? WriteRefusal.LengthMismatch
+            : (Upload.TotalBytes ?? declaredLength) is { } total && bodyLength > total - offset ? WriteRefusal.TooLarge
             : null;
         return refusal is null ? null : new LeaseGrant(null, refusal, Snapshot());
     }

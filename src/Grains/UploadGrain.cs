@@ -82,28 +82,6 @@ public sealed partial class UploadGrain(
         }, new GrainTimerCreationOptions { DueTime = TimeSpan.Zero, Period = Timeout.InfiniteTimeSpan });
     }
 
-    public async Task<LeaseGrant> DeclareLengthAsync(long length, string owner, CancellationToken cancellationToken = default)
-    {
-        if (!VisibleTo(owner))
-        {
-            return new LeaseGrant(null, WriteRefusal.NotFound, null);
-        }
-
-        if (Upload.TotalBytes is { } total || Upload.State.IsTerminal())
-        {
-            return new LeaseGrant(null, Upload.TotalBytes == length ? null : WriteRefusal.LengthMismatch, Snapshot());
-        }
-
-        if (length < Math.Max(Upload.BytesReceived, _storedOffset))
-        {
-            return new LeaseGrant(null, WriteRefusal.LengthMismatch, Snapshot());
-        }
-
-        Upload.TotalBytes = length;
-        await PersistAndPublishAsync();
-        return new LeaseGrant(null, null, Snapshot());
-    }
-
     public Task<UploadStatus?> GetStatusAsync(string owner, CancellationToken cancellationToken = default) =>
         Task.FromResult(VisibleTo(owner) ? Snapshot() : null);
 

@@ -71,12 +71,7 @@ public sealed class ChunkReceiver(
         var writerReference = writer.ReferenceIn(grains);
         try
         {
-            if (request.DeclaredLength is { } length && await grain.DeclareLengthAsync(length, request.Owner, CancellationToken.None) is { Refusal: { } refused } declared)
-            {
-                return new ChunkOutcome(ChunkOutcome.OfRefusal(refused), declared.Status);
-            }
-
-            var grant = await grain.AcquireLeaseAsync(request.Offset, writerReference, request.Owner, request.BodyLength, CancellationToken.None);
+            var grant = await grain.AcquireLeaseAsync(request.Offset, writerReference, request.Owner, request.BodyLength, request.DeclaredLength, CancellationToken.None);
             return await WriteGrantedAsync(grain, grant, request, writer, requestAborted);
         }
         finally

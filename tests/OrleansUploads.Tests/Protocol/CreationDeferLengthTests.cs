@@ -139,6 +139,22 @@ public sealed class CreationDeferLengthTests(ServiceFixture fixture)
         Assert.Equal(((long?)null, (double?)null), (seen.TotalBytes, seen.EtaSeconds));
     }
 
+    [Fact]
+    public async Task A_PATCH_at_the_wrong_offset_is_409_and_its_length_is_not_taken()
+    {
+        var location = await CreatedDeferredAsync();
+        using (await _client.PatchAsync(location, 0, RandomBytes(100)))
+        {
+        }
+
+        using var wrong = await _client.SendAsync(WithLength(Patch(location, 50, new ByteArrayContent(RandomBytes(10))), 200));
+        using var right = await _client.SendAsync(WithLength(Patch(location, 100, new ByteArrayContent(RandomBytes(10))), 110));
+
+        Assert.Equal((HttpStatusCode.Conflict, HttpStatusCode.NoContent), (wrong.StatusCode, right.StatusCode));
+        var status = await _client.StatusAsync(location);
+        Assert.Equal(("completed", 110L, 110L), (status.State, status.TotalBytes!.Value, status.BytesReceived));
+    }
+
     private async Task<HttpResponseMessage> CreateDeferredAsync(string value)
     {
         using var request = Tus(HttpMethod.Post, "/api/uploads");

@@ -87,6 +87,21 @@ public sealed class ResumableDraftTests(ServiceFixture fixture)
     }
 
     [Fact]
+    public async Task A_completing_append_at_another_offset_is_409_and_leaves_the_length_unknown_for_the_right_one()
+    {
+        var location = await _client.CreateDraftAsync("hello"u8.ToArray(), length: null);
+
+        using var wrong = await _client.SendAsync(Draft(HttpMethod.Patch, location, " world"u8.ToArray(), complete: true, offset: 3));
+        using var head = await _client.SendAsync(Draft(HttpMethod.Head, location));
+        using var right = await _client.SendAsync(Draft(HttpMethod.Patch, location, " world"u8.ToArray(), complete: true, offset: 5));
+
+        Assert.Equal(HttpStatusCode.Conflict, wrong.StatusCode);
+        Assert.False(head.Headers.Contains("Upload-Length"));
+        Assert.Equal((HttpStatusCode.NoContent, "?1"), (right.StatusCode, One(right, "Upload-Complete")));
+        Assert.Equal("hello world"u8.ToArray(), await _client.GetByteArrayAsync(location + "/content"));
+    }
+
+    [Fact]
     public async Task Bytes_sent_to_a_completed_upload_are_an_inconsistent_length_problem_and_change_nothing()
     {
         var data = RandomBytes(100);
