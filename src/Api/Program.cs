@@ -5,11 +5,12 @@ await HostExit.RunAsync(async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
     builder.AddUploads();
+    await builder.Configuration.CheckClusterRedisAsync();
 
-    var app = builder.Build();
+    await using var app = builder.Build();
     app.MapUploads();
     await app.Services.CheckUploadStoreAsync();
-    await app.RunAsync();
+    await app.RunListeningAsync();
 });
 
 /// <summary>Visible to tests that host the real application.</summary>

@@ -19,15 +19,15 @@ public static class GrainFolderClaim
     /// <summary>Held for the process's lifetime: hosts started one after another in one process share the claim.</summary>
     private static readonly ConcurrentDictionary<string, SafeFileHandle> Held = new();
 
-    /// <exception cref="StartRefusedException">Another process owns the folder.</exception>
+    /// <exception cref="StartRefusedException">Another process owns the folder, or it cannot be made or written.</exception>
     public static void Claim(string folder)
     {
         var path = Path.GetFullPath(folder);
         Held.GetOrAdd(path, static path =>
         {
-            Directory.CreateDirectory(path);
             try
             {
+                Directory.CreateDirectory(path);
                 // FileShare.None is an exclusive flock on Unix, and a sharing lock on Windows.
                 return File.OpenHandle(Path.Combine(path, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
             }
@@ -36,6 +36,10 @@ public static class GrainFolderClaim
                 throw new StartRefusedException(
                     $"Another process keeps its grain state in {path}. One process owns a data folder's grain state: give this one its own Storage:DataPath, or run a cluster with Redis for more than one silo.",
                     exception);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                throw new StartRefusedException($"The grain state folder {path} cannot be made or written (Storage:DataPath): {exception.Message}", exception);
             }
         });
     }

@@ -8,10 +8,19 @@ namespace OrleansUploads.Api.Hosting;
 
 public static class AccessHosting
 {
+    /// <summary>HMAC-SHA256 keys shorter than its 256 bits are refused by the token library.</summary>
+    private const int MinimumKeyBytes = 32;
+
     /// <summary>JWT bearer authentication when configured; the hub also takes the token as <c>access_token</c>.</summary>
     public static WebApplicationBuilder AddUploadAccess(this WebApplicationBuilder builder, string hubPath)
     {
         var access = builder.Services.Bind<AccessOptions>(builder.Configuration, AccessOptions.Section);
+        if (access.SigningKey is { Length: > 0 } signingKey && Encoding.UTF8.GetByteCount(signingKey) < MinimumKeyBytes)
+        {
+            // The token library refuses such a key at every request, as 401 "signature key was not found".
+            throw new StartRefusedException($"Auth:SigningKey is {Encoding.UTF8.GetByteCount(signingKey)} bytes; HMAC-SHA256 tokens need at least {MinimumKeyBytes}.");
+        }
+
         builder.Services.AddSingleton<UploadCaller>();
         if (!access.Enabled)
         {

@@ -43,7 +43,12 @@ public static class UploadsHosting
 
         var services = builder.Services;
         services.AddUploadStore(configuration);
-        services.Bind<UploadApiOptions>(configuration, UploadApiOptions.Section);
+        if (services.Bind<UploadApiOptions>(configuration, UploadApiOptions.Section).MaxSizeBytes is var maxSize and < 1)
+        {
+            // Every upload would be refused as too large, under a Tus-Max-Size no client can meet.
+            throw new StartRefusedException($"Uploads:MaxSizeBytes is {maxSize}; it must be at least 1 byte.");
+        }
+
         services.AddSingleton<UploadLookup>();
         services.AddSingleton<ChunkReceiver>();
         services.AddSingleton<UploadCounters>();

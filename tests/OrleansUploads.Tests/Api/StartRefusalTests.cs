@@ -35,6 +35,12 @@ public sealed class StartRefusalTests
             "Azure Blob storage at"
         },
         { ["--Storage:Kind=s3", $"--Storage:S3:ServiceUrl={Nowhere}", "--Storage:S3:AccessKey=key", "--Storage:S3:SecretKey=secret"], "S3 bucket" },
+        // Values that would start a service no client can use.
+        { ["--Uploads:MaxSizeBytes=-5"], "Uploads:MaxSizeBytes is -5; it must be at least 1 byte." },
+        { ["--Auth:SigningKey=short"], "Auth:SigningKey is 5 bytes; HMAC-SHA256 tokens need at least 32." },
+        // What the machine refuses: a Redis nobody runs, a data folder the process cannot make.
+        { ["--Cluster:Clustering=redis", "--Cluster:RedisConnectionString=127.0.0.1:1"], "Redis at 127.0.0.1:1 (Cluster:RedisConnectionString) cannot be reached" },
+        { ["--Storage:DataPath=/proc/uploads"], "/proc/uploads/grains cannot be made or written (Storage:DataPath)" },
     };
 
     [Theory]
@@ -49,6 +55,22 @@ public sealed class StartRefusalTests
         Assert.DoesNotContain("Unhandled exception", failure);
         Assert.DoesNotContain("   at ", failure);
         Assert.DoesNotContain("secret-key-text", failure);
+    }
+
+    [Fact]
+    public async Task An_address_another_process_listens_on_stops_the_service_saying_which()
+    {
+        using var other = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        other.Start();
+        var taken = $"http://127.0.0.1:{((System.Net.IPEndPoint)other.LocalEndpoint).Port}";
+
+        var refused = await Record.ExceptionAsync(async () => await (await UploadService.StartAsync($"--urls={taken}")).DisposeAsync());
+
+        var failure = Assert.IsType<InvalidOperationException>(refused).Message;
+        Assert.StartsWith("Service exited with code 1:", failure);
+        // The host logs its failed start as it does any; the process ends with the refusal, not a crash.
+        Assert.DoesNotContain("Unhandled exception", failure);
+        Assert.EndsWith($"Failed to bind to address {taken}: address already in use. Stop the process that listens there, or give this service another address with --urls (ASPNETCORE_URLS).", failure.TrimEnd());
     }
 
     [Fact]
