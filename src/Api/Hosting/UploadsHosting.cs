@@ -21,6 +21,7 @@ public static class UploadsHosting
     {
         var configuration = builder.Configuration;
         builder.AddUploadAccess(UploadHub.Path);
+        HubFailureLog.AddTo(builder);
         builder.AddUploadLimits();
         if (ClusterSettings.From(configuration).IsClient)
         {

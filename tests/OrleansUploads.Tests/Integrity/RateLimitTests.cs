@@ -33,4 +33,26 @@ public sealed class RateLimitTests
         Assert.Equal(HttpStatusCode.OK, diagnostics[0]);
         Assert.Equal(HttpStatusCode.TooManyRequests, diagnostics[^1]);
     }
+
+    /// <summary>A refusal meant for the caller is no fault of the server: no error, no stack trace in its log.</summary>
+    [Fact]
+    public async Task A_watch_of_an_unknown_id_is_refused_without_an_error_in_the_log()
+    {
+        await using var service = await UploadService.StartAsync("--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Information");
+        await using var watcher = await Watcher.ConnectAsync(service.BaseAddress);
+        using var client = service.CreateClient();
+
+        var refused = await Assert.ThrowsAsync<HubException>(() => watcher.WatchAsync("no-such-upload"));
+        using (await client.GetAsync("/healthz?after-the-refusal"))
+        {
+        }
+
+        // The log is written in order: once the request after the refusal is in it, anything the refusal logged is too.
+        await Eventually.UntilAsync(() => Task.FromResult(service.Output), output => output.Contains("/healthz?after-the-refusal - 200"),
+            TimeSpan.FromSeconds(20), "the request after the refusal in the log");
+
+        Assert.Contains("No upload has the id 'no-such-upload'", refused.Message);
+        Assert.DoesNotContain("fail: ", service.Output);
+        Assert.DoesNotContain("Failed to invoke hub method", service.Output);
+    }
 }
