@@ -34,6 +34,9 @@ public sealed class TransferRate(TimeSpan smoothing)
         _bytesPerSecond = null;
     }
 
+    /// <summary>The next part of the same transfer attached: measure from now, keeping the speed so far.</summary>
+    public void Resume(DateTimeOffset at) => _since = at;
+
     public void Record(long bytes, DateTimeOffset at)
     {
         if (_since is not { } since)

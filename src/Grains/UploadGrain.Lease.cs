@@ -68,7 +68,15 @@ public sealed partial class UploadGrain
         _lease = lease;
         _storedOffset = Upload.BytesReceived;
         var now = clock.GetUtcNow();
-        _rate.Restart(now);
+        if (WithdrawPauseNotice())
+        {
+            _rate.Resume(now);
+        }
+        else
+        {
+            _rate.Restart(now);
+        }
+
         // The transfer starts with its first writer; the page shows how long it took from here.
         Upload.StartedAt ??= now;
         Upload.State = UploadState.Uploading;
@@ -99,6 +107,7 @@ public sealed partial class UploadGrain
         }
         finally
         {
+            await NoticePauseNowAsync();
             // Such a reminder dies with its process: not worth registering as the process stops.
             if (reason.ReasonCode != DeactivationReasonCode.ShuttingDown)
             {
@@ -148,7 +157,10 @@ public sealed partial class UploadGrain
                 Upload.BytesReceived = _storedOffset;
                 Upload.State = UploadState.Paused;
                 _rate.Stop();
-                await PersistAndPublishAsync();
+                await PersistAsync();
+                // The final upload of a part adds up its parts' offsets now; its watchers hear of it as it decides.
+                await TellFinalAsync(Snapshot());
+                NoticePauseSoon();
             }
         }
         finally

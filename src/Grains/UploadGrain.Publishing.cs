@@ -24,6 +24,7 @@ public sealed partial class UploadGrain
     /// </summary>
     private DateTimeOffset _lastCommitAt;
     private IGrainTimer? _trailingProgress;
+    private IGrainTimer? _pauseNotice;
     private Task _persisting = Task.CompletedTask;
     private IAsyncStream<UploadStatus>? _events;
 
@@ -90,10 +91,20 @@ public sealed partial class UploadGrain
     /// </summary>
     private async Task PersistAndPublishAsync()
     {
+        await PersistAsync();
+        await PublishAsync(Snapshot());
+    }
+
+    private async Task PersistAsync()
+    {
         _lastCommitAt = clock.GetUtcNow();
         _persisting = WriteAfterAsync(_persisting);
         await _persisting;
-        var status = Snapshot();
+    }
+
+    /// <summary>Tells watchers a stored status, and a partial upload's final one.</summary>
+    private async Task PublishAsync(UploadStatus status)
+    {
         try
         {
             // An event for nobody would still cost the stream's queue, its rendezvous and its agent.
@@ -154,6 +165,32 @@ public sealed partial class UploadGrain
             }
 
             throw;
+        }
+    }
+
+    /// <summary>A pause stored now goes out to watchers after <see cref="UploadGrainOptions.PauseNotice"/>, unless a writer comes first.</summary>
+    private void NoticePauseSoon()
+    {
+        WithdrawPauseNotice();
+        _pauseNotice = this.RegisterGrainTimer(
+            _ => NoticePauseNowAsync(), new GrainTimerCreationOptions { DueTime = _options.PauseNotice, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    /// <returns>Whether a pause was still to be told: the writer now coming continues the transfer.</returns>
+    private bool WithdrawPauseNotice()
+    {
+        var pending = _pauseNotice is not null;
+        _pauseNotice?.Dispose();
+        _pauseNotice = null;
+        return pending;
+    }
+
+    /// <summary>Tells a pending pause now (its time is up, or the activation ends), if the upload is still paused.</summary>
+    private async Task NoticePauseNowAsync()
+    {
+        if (WithdrawPauseNotice() && _durable.State == UploadState.Paused && _lease is null)
+        {
+            await PublishAsync(Snapshot());
         }
     }
 

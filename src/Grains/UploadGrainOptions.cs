@@ -13,6 +13,14 @@ public sealed class UploadGrainOptions
     public TimeSpan ProgressInterval { get; set; } = TimeSpan.FromMilliseconds(80);
 
     /// <summary>
+    /// How long after its writer let go an unfinished upload is told to watchers as paused, unless the
+    /// next writer comes first. A client that sends its file in parts (tus-js-client's <c>chunkSize</c>,
+    /// the uploads tool) lets go between them; its watchers see one transfer, at one speed. The status
+    /// query says paused at once.
+    /// </summary>
+    public TimeSpan PauseNotice { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// How long a new writer waits for the writer it displaces to let go. A writer whose process died
     /// never answers, so after this the lease is taken without it.
     /// </summary>

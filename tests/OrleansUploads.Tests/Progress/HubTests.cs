@@ -60,6 +60,32 @@ public sealed class HubTests(ServiceFixture fixture)
         Assert.Empty(aheadOfStorage);
     }
 
+    /// <summary>
+    /// A client that sends its file in parts, one request after another (tus-js-client's chunkSize, the
+    /// uploads tool), lets go of the upload between them: to its watchers it is one transfer, uploading
+    /// at a speed, not paused and resumed part after part.
+    /// </summary>
+    [Fact]
+    public async Task A_file_sent_in_parts_back_to_back_is_uploading_at_a_speed_to_its_watchers_and_never_paused()
+    {
+        var data = RandomBytes(8 << 19);
+        var location = await _client.CreateAsync(data.Length);
+        var id = IdOf(location);
+        await using var watcher = await Watcher.ConnectAsync(fixture.Service.BaseAddress);
+        await watcher.WatchAsync(id);
+
+        for (var offset = 0; offset < data.Length; offset += 1 << 19)
+        {
+            using var part = await _client.PatchAsync(location, offset, data[offset..(offset + (1 << 19))]);
+            Assert.Equal(HttpStatusCode.NoContent, part.StatusCode);
+        }
+
+        await watcher.NextAsync("UploadCompleted", id, Patience);
+        var states = watcher.Events(id).Select(e => e.Status).ToArray();
+        Assert.DoesNotContain(states, status => status.State == "paused");
+        Assert.Contains(states, status => status.State == "uploading" && status.BytesPerSecond > 0);
+    }
+
     [Fact]
     public async Task A_late_joiner_gets_the_current_status_at_once()
     {
