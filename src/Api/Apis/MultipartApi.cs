@@ -18,9 +18,12 @@ public static class MultipartApi
         var boundary = MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
             ? HeaderUtilities.RemoveQuotes(contentType.Boundary).Value
             : null;
-        if (string.IsNullOrEmpty(boundary))
+        if (string.IsNullOrEmpty(boundary) || !contentType!.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
         {
-            return TusResults.Problem(StatusCodes.Status400BadRequest, "multipart/form-data needs a boundary.");
+            // What a form upload is, and what came instead (curl -d sends a url-encoded form).
+            return TusResults.Problem(StatusCodes.Status400BadRequest,
+                $"A form upload is multipart/form-data with a file part; this request is {(contentType?.MediaType.HasValue == true ? contentType.MediaType.Value : "without a content type")}"
+                + (contentType?.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true ? " without a boundary." : "."));
         }
 
         var (file, malformed) = await FirstFileAsync(new MultipartReader(boundary, context.Request.Body), context.RequestAborted);
@@ -56,9 +59,13 @@ public static class MultipartApi
         var reason = outcome.Result == ChunkResult.TooLarge ? $"The file is larger than {limit} bytes." : "The file did not arrive whole.";
         await services.Lookup.GrainOf(created.Id)!.FailAsync(reason);
         await services.Store.DeleteAsync(created.Id, CancellationToken.None);
-        return outcome.Result == ChunkResult.TooLarge
-            ? TusResults.Problem(StatusCodes.Status413PayloadTooLarge, reason)
-            : TusResults.ForChunk(context, outcome);
+        return outcome.Result switch
+        {
+            ChunkResult.TooLarge => TusResults.Problem(StatusCodes.Status413PayloadTooLarge, reason),
+            // The body ended early: the tus answer would say what arrived is kept, and here it is not.
+            ChunkResult.Stored or ChunkResult.Disconnected or ChunkResult.Superseded => TusResults.Problem(StatusCodes.Status400BadRequest, "The file did not arrive whole; nothing of it was kept. Send the form again."),
+            _ => TusResults.ForChunk(context, outcome),
+        };
     }
 
     /// <summary>The first part that carries a file; none when the form has no file or cannot be read as a form.</summary>

@@ -24,13 +24,22 @@ public static class LimitsHosting
         builder.Services.AddRateLimiter(rates =>
         {
             rates.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            rates.OnRejected = (rejected, _) =>
+            rates.OnRejected = async (rejected, _) =>
             {
                 // A tus client that met 429 on a HEAD would start its file over; 423 it retries.
-                var response = rejected.HttpContext.Response;
-                response.StatusCode = RetryLater.StatusFor(rejected.HttpContext.Request, response.StatusCode);
-                response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(limits.RateWindow.TotalSeconds)).ToString();
-                return ValueTask.CompletedTask;
+                var context = rejected.HttpContext;
+                context.Response.StatusCode = RetryLater.StatusFor(context.Request, context.Response.StatusCode);
+                context.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(limits.RateWindow.TotalSeconds)).ToString();
+                // The same problem JSON as every other refusal.
+                await context.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context,
+                    ProblemDetails =
+                    {
+                        Status = context.Response.StatusCode,
+                        Detail = $"Too many requests: at most {limits.RequestsPerWindow} per {limits.RateWindow}. Retry after Retry-After seconds.",
+                    },
+                });
             };
             rates.AddPolicy(RatePolicy, context => RateLimitPartition.GetFixedWindowLimiter(PartitionOf(context), _ => WindowOf(limits)));
         });

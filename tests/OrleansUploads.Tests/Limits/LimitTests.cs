@@ -59,6 +59,8 @@ public sealed class LimitTests
         var refused = answers.SkipWhile(a => a.StatusCode == HttpStatusCode.OK).ToArray();
         Assert.All(refused, a => Assert.Equal(HttpStatusCode.TooManyRequests, a.StatusCode));
         Assert.Equal(TimeSpan.FromSeconds(60), refused[0].Headers.RetryAfter!.Delta);
+        Assert.Equal("application/problem+json", refused[0].Content.Headers.ContentType?.MediaType);
+        Assert.Contains("Too many requests: at most 20 per 00:01:00.", await refused[0].Content.ReadAsStringAsync());
         answers.ForEach(a => a.Dispose());
     }
 
