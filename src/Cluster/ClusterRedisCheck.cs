@@ -21,6 +21,8 @@ public static class ClusterRedisCheck
 
         const string Setting = $"{ClusterSettings.Section}:{nameof(ClusterSettings.RedisConnectionString)}";
         var options = StartSettings.Parse(Setting, cluster.RedisConnectionString, ConfigurationOptions.Parse);
+        // A connection string may say abortConnect=false (Azure's hosts do by default): this check must still fail.
+        options.AbortOnConnectFail = true;
         try
         {
             await using var redis = await ConnectionMultiplexer.ConnectAsync(options);

@@ -82,7 +82,11 @@ public static class UploadSiloConfiguration
             options.StreamInactivityPeriod = uploads.Value.IdleLifetime)));
 
         // The grains bind their sections when first used; read once now, a value that does not parse stops the start.
-        StartSettings.Read<UploadGrainOptions>(configuration, UploadGrainOptions.Section);
+        if (StartSettings.Read<UploadGrainOptions>(configuration, UploadGrainOptions.Section).PauseNotice < TimeSpan.Zero)
+        {
+            throw new StartRefusedException("Uploads:PauseNotice must not be negative.");
+        }
+
         StartSettings.Read<WebhookOptions>(configuration, WebhookOptions.Section);
         silo.Services.AddUploadGrainServices(configuration);
         silo.CollectIdleUploads();

@@ -52,9 +52,15 @@ public sealed partial class UploadGrain
         }
         catch (Exception)
         {
-            // Not granted after all: the lease must not stay behind with no writer holding it.
+            // Not granted after all: the lease must not stay behind with no writer holding it, and a
+            // pause its grant withdrew is to be told after all.
             Upload.TotalBytes = lengthBefore;
             EndLease(lease);
+            if (_durable.State == UploadState.Paused)
+            {
+                NoticePauseSoon();
+            }
+
             throw;
         }
 

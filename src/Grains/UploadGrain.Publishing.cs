@@ -92,7 +92,9 @@ public sealed partial class UploadGrain
     private async Task PersistAndPublishAsync()
     {
         await PersistAsync();
-        await PublishAsync(Snapshot());
+        var status = Snapshot();
+        await TellWatchersAsync(status);
+        await TellFinalAsync(status);
     }
 
     private async Task PersistAsync()
@@ -102,8 +104,8 @@ public sealed partial class UploadGrain
         await _persisting;
     }
 
-    /// <summary>Tells watchers a stored status, and a partial upload's final one.</summary>
-    private async Task PublishAsync(UploadStatus status)
+    /// <summary>Tells watchers a stored status.</summary>
+    private async Task TellWatchersAsync(UploadStatus status)
     {
         try
         {
@@ -118,8 +120,6 @@ public sealed partial class UploadGrain
             // Watchers can always re-read the status; a failed event must not fail the upload.
             logger.LogWarning(exception, "Could not publish status of upload {UploadId}", status.Id);
         }
-
-        await TellFinalAsync(status);
     }
 
     private async Task WriteAfterAsync(Task previous)
@@ -172,8 +172,12 @@ public sealed partial class UploadGrain
     private void NoticePauseSoon()
     {
         WithdrawPauseNotice();
-        _pauseNotice = this.RegisterGrainTimer(
-            _ => NoticePauseNowAsync(), new GrainTimerCreationOptions { DueTime = _options.PauseNotice, Period = Timeout.InfiniteTimeSpan });
+        IGrainTimer? notice = null;
+        // A tick already queued when its notice was withdrawn must not tell a later one early.
+        notice = this.RegisterGrainTimer(
+            _ => notice == _pauseNotice ? NoticePauseNowAsync() : Task.CompletedTask,
+            new GrainTimerCreationOptions { DueTime = _options.PauseNotice, Period = Timeout.InfiniteTimeSpan });
+        _pauseNotice = notice;
     }
 
     /// <returns>Whether a pause was still to be told: the writer now coming continues the transfer.</returns>
@@ -186,11 +190,12 @@ public sealed partial class UploadGrain
     }
 
     /// <summary>Tells a pending pause now (its time is up, or the activation ends), if the upload is still paused.</summary>
+    /// <remarks>Watchers only: a partial upload told its final upload when it stored the pause.</remarks>
     private async Task NoticePauseNowAsync()
     {
         if (WithdrawPauseNotice() && _durable.State == UploadState.Paused && _lease is null)
         {
-            await PublishAsync(Snapshot());
+            await TellWatchersAsync(Snapshot());
         }
     }
 

@@ -62,8 +62,11 @@ public static class MultipartApi
         return outcome.Result switch
         {
             ChunkResult.TooLarge => TusResults.Problem(StatusCodes.Status413PayloadTooLarge, reason),
-            // The body ended early: the tus answer would say what arrived is kept, and here it is not.
+            // The tus answers would say what arrived is kept; here it is not.
             ChunkResult.Stored or ChunkResult.Disconnected or ChunkResult.Superseded => TusResults.Problem(StatusCodes.Status400BadRequest, "The file did not arrive whole; nothing of it was kept. Send the form again."),
+            ChunkResult.TooSlow => TusResults.Problem(StatusCodes.Status408RequestTimeout, "The file arrived too slowly and was cut; nothing of it was kept. Send the form again."),
+            ChunkResult.StorageFull => TusResults.Problem(StatusCodes.Status507InsufficientStorage, "The server's storage is full or read-only; nothing of the file was kept."),
+            ChunkResult.Draining => TusResults.Draining("This server is shutting down; nothing of the file was kept. Send the form again, to another server."),
             _ => TusResults.ForChunk(context, outcome),
         };
     }

@@ -69,7 +69,7 @@ public static class UploadsHosting
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<ProgressRelay>();
         services.AddHostedService<RelayHealer>();
-        services.AddSignalR(hub => hub.AddFilter(new HubUnavailableFilter())).AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
+        services.AddSignalR(hub => hub.AddFilter<HubUnavailableFilter>()).AddJsonProtocol(json => UseUploadJson(json.PayloadSerializerOptions));
         services.AddUploadCors(StartSettings.Read<LimitOptions>(configuration, LimitOptions.Section));
         services.AddUploadDrain(configuration);
         services.AddSingleton<InterimResponses>();

@@ -38,6 +38,7 @@ public sealed class StartRefusalTests
         // Values that would start a service no client can use.
         { ["--Uploads:MaxSizeBytes=-5"], "Uploads:MaxSizeBytes is -5; it must be at least 1 byte." },
         { ["--Auth:SigningKey=short"], "Auth:SigningKey is 5 bytes; HMAC-SHA256 tokens need at least 32." },
+        { ["--Uploads:PauseNotice=-00:00:01"], "Uploads:PauseNotice must not be negative." },
         // What the machine refuses: a Redis nobody runs, a data folder the process cannot make.
         { ["--Cluster:Clustering=redis", "--Cluster:RedisConnectionString=127.0.0.1:1"], "Redis at 127.0.0.1:1 (Cluster:RedisConnectionString) cannot be reached" },
         { ["--Storage:DataPath=/proc/uploads"], "/proc/uploads/grains cannot be made or written (Storage:DataPath)" },
