@@ -15,15 +15,14 @@ public static class MultipartApi
 {
     public static async Task<IResult> ReceiveAsync(HttpContext context, UploadServices services)
     {
-        var boundary = MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType)
-            ? HeaderUtilities.RemoveQuotes(contentType.Boundary).Value
-            : null;
-        if (string.IsNullOrEmpty(boundary) || !contentType!.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+        var sent = MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var contentType) ? contentType : null;
+        var isForm = sent?.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true;
+        var boundary = HeaderUtilities.RemoveQuotes(sent?.Boundary ?? default).Value;
+        if (!isForm || string.IsNullOrEmpty(boundary))
         {
             // What a form upload is, and what came instead (curl -d sends a url-encoded form).
-            return TusResults.Problem(StatusCodes.Status400BadRequest,
-                $"A form upload is multipart/form-data with a file part; this request is {(contentType?.MediaType.HasValue == true ? contentType.MediaType.Value : "without a content type")}"
-                + (contentType?.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase) == true ? " without a boundary." : "."));
+            var instead = isForm ? "multipart/form-data without a boundary" : sent is null ? "without a content type" : sent.MediaType.Value;
+            return TusResults.Problem(StatusCodes.Status400BadRequest, $"A form upload is multipart/form-data with a file part; this request is {instead}.");
         }
 
         var (file, malformed) = await FirstFileAsync(new MultipartReader(boundary, context.Request.Body), context.RequestAborted);

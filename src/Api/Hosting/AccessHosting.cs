@@ -15,10 +15,10 @@ public static class AccessHosting
     public static WebApplicationBuilder AddUploadAccess(this WebApplicationBuilder builder, string hubPath)
     {
         var access = builder.Services.Bind<AccessOptions>(builder.Configuration, AccessOptions.Section);
-        if (access.SigningKey is { Length: > 0 } signingKey && Encoding.UTF8.GetByteCount(signingKey) < MinimumKeyBytes)
+        if (access.SigningKey is { Length: > 0 } signingKey && Encoding.UTF8.GetByteCount(signingKey) is var keyBytes and < MinimumKeyBytes)
         {
             // The token library refuses such a key at every request, as 401 "signature key was not found".
-            throw new StartRefusedException($"Auth:SigningKey is {Encoding.UTF8.GetByteCount(signingKey)} bytes; HMAC-SHA256 tokens need at least {MinimumKeyBytes}.");
+            throw new StartRefusedException($"Auth:SigningKey is {keyBytes} bytes; HMAC-SHA256 tokens need at least {MinimumKeyBytes}.");
         }
 
         builder.Services.AddSingleton<UploadCaller>();
