@@ -1,4 +1,6 @@
+using System.Globalization;
 using Microsoft.Net.Http.Headers;
+using Microsoft.OpenApi;
 using OrleansUploads.Abstractions;
 using OrleansUploads.Api.Storage;
 using OrleansUploads.Api.Tus;
@@ -16,7 +18,17 @@ public static class StatusApi
     {
         uploads.MapGet("", ListAsync)
             .WithSummary("The caller's unfinished uploads, oldest first, a page at a time (Link: rel=\"next\").")
-            .Produces<UploadStatus[]>().ProducesProblem(StatusCodes.Status400BadRequest);
+            .Produces<UploadStatus[]>().ProducesProblem(StatusCodes.Status400BadRequest)
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                // limit binds as text (ListAsync says why); the document says what it takes.
+                if (operation.Parameters?.FirstOrDefault(parameter => parameter.Name == "limit") is OpenApiParameter limit)
+                {
+                    limit.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = MaxPage.ToString(CultureInfo.InvariantCulture) };
+                }
+
+                return Task.CompletedTask;
+            });
         uploads.MapGet("{id}", GetAsync)
             .WithSummary("One upload's status.")
             .Produces<UploadStatus>().ProducesProblem(StatusCodes.Status404NotFound);
@@ -45,14 +57,17 @@ public static class StatusApi
     /// The caller's unfinished uploads, oldest first, a page at a time: <c>limit</c> per page (100 unless
     /// asked), and a <c>Link</c> header with <c>rel="next"</c> while more may follow.
     /// </summary>
-    private static async Task<IResult> ListAsync(string? state, string? after, int? limit, HttpContext context, [AsParameters] UploadServices services)
+    /// <remarks><c>limit</c> arrives as text so that one that is no number gets this problem's words, not
+    /// the framework's empty 400.</remarks>
+    private static async Task<IResult> ListAsync(string? state, string? after, string? limit, HttpContext context, [AsParameters] UploadServices services)
     {
         if (state is not (null or "active"))
         {
             return TusResults.Problem(StatusCodes.Status400BadRequest, "Only state=active can be listed.");
         }
 
-        if (limit is < 1 or > MaxPage)
+        var size = DefaultPage;
+        if (limit is not null && !(int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) && size is >= 1 and <= MaxPage))
         {
             return TusResults.Problem(StatusCodes.Status400BadRequest, $"limit must be from 1 to {MaxPage}.");
         }
@@ -62,7 +77,6 @@ public static class StatusApi
             return TusResults.Problem(StatusCodes.Status400BadRequest, "after must be the id of an upload, as in the previous page's Link.");
         }
 
-        var size = limit ?? DefaultPage;
         var page = await services.Lookup.ActivePageAsync(services.OwnerOf(context), after, size);
         if (page.Next is { } next)
         {

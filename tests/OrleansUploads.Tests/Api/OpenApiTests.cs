@@ -21,5 +21,10 @@ public sealed class OpenApiTests(ServiceFixture fixture)
             operations.Where(operation => operation.Contains("/api/uploads")));
         var status = paths.GetProperty("/api/uploads/{id}").GetProperty("get").GetProperty("responses").GetProperty("200");
         Assert.True(status.GetProperty("content").TryGetProperty("application/json", out _));
+        var limit = paths.GetProperty("/api/uploads").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .Single(parameter => parameter.GetProperty("name").GetString() == "limit").GetProperty("schema");
+        Assert.Equal("integer", limit.GetProperty("type").GetString());
+        Assert.Equal(1, limit.GetProperty("minimum").GetInt32());
+        Assert.Equal(1000, limit.GetProperty("maximum").GetInt32());
     }
 }

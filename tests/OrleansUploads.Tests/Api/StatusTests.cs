@@ -89,6 +89,20 @@ public abstract partial class StatusTests(StoreServiceFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, notAnId.StatusCode);
     }
 
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("2.5")]
+    [InlineData("0")]
+    [InlineData("100000")]
+    public async Task A_page_size_that_is_no_whole_number_in_range_is_told_what_limit_takes(string limit)
+    {
+        using var response = await _client.GetAsync($"/api/uploads?state=active&limit={limit}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("limit must be from 1 to", await response.Content.ReadAsStringAsync());
+    }
+
     [GeneratedRegex("^<(?<url>[^>]+)>; rel=\"next\"$")]
     private static partial Regex NextPage();
 
