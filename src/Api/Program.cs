@@ -9,6 +9,7 @@ await HostExit.RunAsync(async () =>
 
     await using var app = builder.Build();
     app.MapUploads();
+    app.WarnOfUnreadSettings();
     await app.Services.CheckUploadStoreAsync();
     await app.RunListeningAsync();
 });
