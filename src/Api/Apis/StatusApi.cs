@@ -12,6 +12,7 @@ namespace OrleansUploads.Api.Apis;
 public static class StatusApi
 {
     private const int DefaultPage = 100;
+    private const int MinPage = 1;
     private const int MaxPage = 1000;
 
     public static RouteGroupBuilder MapStatusApi(this RouteGroupBuilder uploads)
@@ -24,7 +25,7 @@ public static class StatusApi
                 // limit binds as text (ListAsync says why); the document says what it takes.
                 if (operation.Parameters?.FirstOrDefault(parameter => parameter.Name == "limit") is OpenApiParameter limit)
                 {
-                    limit.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1", Maximum = MaxPage.ToString(CultureInfo.InvariantCulture) };
+                    limit.Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = MinPage.ToString(CultureInfo.InvariantCulture), Maximum = MaxPage.ToString(CultureInfo.InvariantCulture) };
                 }
 
                 return Task.CompletedTask;
@@ -67,9 +68,9 @@ public static class StatusApi
         }
 
         var size = DefaultPage;
-        if (limit is not null && !(int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out size) && size is >= 1 and <= MaxPage))
+        if (!string.IsNullOrEmpty(limit) && !(int.TryParse(limit, NumberStyles.Integer, CultureInfo.InvariantCulture, out size) && size is >= MinPage and <= MaxPage))
         {
-            return TusResults.Problem(StatusCodes.Status400BadRequest, $"limit must be from 1 to {MaxPage}.");
+            return TusResults.Problem(StatusCodes.Status400BadRequest, $"limit must be from {MinPage} to {MaxPage}.");
         }
 
         if (after is not null && !UploadId.IsValid(after))
