@@ -8,6 +8,16 @@ public sealed class ClusterSettings
 {
     public const string Section = "Cluster";
 
+    // Sections of Orleans' own options, bound as Orleans defines them.
+    public const string MembershipSection = "Cluster:Membership";
+    public const string GatewaySection = "Cluster:Gateway";
+    public const string RemindersSection = "Cluster:Reminders";
+    public const string GrainCollectionSection = "Cluster:GrainCollection";
+    public const string GrainDirectorySection = "Cluster:GrainDirectory";
+
+    public const string DashboardSetting = "Dashboard:Enabled";
+    public const string DataPathSetting = "Storage:DataPath";
+
     /// <summary>For the API: <c>cohosted</c> runs a silo in the API process; <c>client</c> joins a cluster of silo hosts.</summary>
     public string Mode { get; set; } = "cohosted";
 
@@ -48,13 +58,13 @@ public sealed class ClusterSettings
     public bool IsClient => string.Equals(Mode, "client", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The Orleans Dashboard (<c>Dashboard:Enabled</c>), off unless asked for: silos collect for it and the API serves it at <c>/dashboard</c>.</summary>
-    public static bool DashboardEnabled(IConfiguration configuration) => StartSettings.Value<bool>(configuration, "Dashboard:Enabled");
+    public static bool DashboardEnabled(IConfiguration configuration) => StartSettings.Value<bool>(configuration, DashboardSetting);
 
     public bool UsesRedis => string.Equals(Clustering, "redis", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Where uploads keep their bytes and, in the embedded mode, their grain state.</summary>
     public static string DataFolder(IConfiguration configuration) =>
-        Path.GetFullPath(configuration["Storage:DataPath"] ?? "data");
+        Path.GetFullPath(configuration[DataPathSetting] ?? "data");
 
     /// <exception cref="StartRefusedException">A mode or clustering this service does not know.</exception>
     public static ClusterSettings From(IConfiguration configuration)

@@ -39,7 +39,7 @@ public static class UploadClientConfiguration
         // How soon a client notices silos that joined or left: Orleans looks once a minute, which leaves
         // an API knowing only dead gateways for that long after a failover. Cluster:Gateway tunes it.
         client.Services.Configure<GatewayOptions>(options => options.GatewayListRefreshPeriod = TimeSpan.FromSeconds(5));
-        client.Services.Bind<GatewayOptions>(configuration, "Cluster:Gateway");
+        client.Services.Bind<GatewayOptions>(configuration, ClusterSettings.GatewaySection);
         client.AddMemoryStreams(UploadStreams.Provider);
         return client;
     }

@@ -49,7 +49,7 @@ public static class UploadSiloConfiguration
             // Reminders are lost with the process here; an upload also checks its expiry when it activates.
             // Registered as an upload's grain leaves memory, so quick uploads never call the reminder service.
             silo.UseInMemoryReminderService();
-            silo.Services.Configure<UploadGrainOptions>(options => options.RemindOnlyWhenIdle = true);
+            silo.Services.Configure<UploadGrainOptions>(options => options.RemindOnlyAsGrainsLeave());
         }
 
         silo.Configure<SiloMessagingOptions>(options => options.ResponseTimeout = cluster.ResponseTimeout);
@@ -62,7 +62,7 @@ public static class UploadSiloConfiguration
         }
 
         // Expiry reminders tick a few times per expiry period; a short one (in tests) needs a short minimum.
-        silo.Services.Bind<ReminderOptions>(configuration, "Cluster:Reminders");
+        silo.Services.Bind<ReminderOptions>(configuration, ClusterSettings.RemindersSection);
 
         // Failure detection: a silo that misses two 2-second probes is voted dead, within seconds rather
         // than the quarter minute of Orleans' defaults, since every upload it hosts waits until then.
@@ -72,7 +72,7 @@ public static class UploadSiloConfiguration
             options.ProbeTimeout = TimeSpan.FromSeconds(2);
             options.NumMissedProbesLimit = 2;
         });
-        silo.Services.Bind<ClusterMembershipOptions>(configuration, "Cluster:Membership");
+        silo.Services.Bind<ClusterMembershipOptions>(configuration, ClusterSettings.MembershipSection);
         silo.AddMemoryStreams(UploadStreams.Provider, streams => streams.ConfigurePullingAgent(agent => agent.Configure(options =>
         {
             // Progress latency is bounded by how often agents look at their queues (100 ms by default).
@@ -91,8 +91,8 @@ public static class UploadSiloConfiguration
         silo.Services.AddUploadGrainServices(configuration);
         silo.CollectIdleUploads();
         // How often idle grains are looked for (Orleans checks once a minute by default).
-        silo.Services.Bind<GrainCollectionOptions>(configuration, "Cluster:GrainCollection");
-        silo.Services.Bind<GrainDirectoryOptions>(configuration, "Cluster:GrainDirectory");
+        silo.Services.Bind<GrainCollectionOptions>(configuration, ClusterSettings.GrainCollectionSection);
+        silo.Services.Bind<GrainDirectoryOptions>(configuration, ClusterSettings.GrainDirectorySection);
         silo.Services.TryAddSingleton(TimeProvider.System);
         return silo;
     }

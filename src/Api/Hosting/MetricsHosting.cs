@@ -25,10 +25,13 @@ public static class MetricsHosting
     /// <summary>The activity sources of Orleans' grain calls, as the caller and as the grain.</summary>
     private static readonly string[] TraceSources = ["Microsoft.Orleans.Runtime", "Microsoft.Orleans.Application"];
 
+    public const string OtlpEndpointSetting = "OpenTelemetry:OtlpEndpoint";
+    public const string ConsoleTracesSetting = "OpenTelemetry:ConsoleTraces";
+
     public static IServiceCollection AddUploadMetrics(this IServiceCollection services, IConfiguration configuration)
     {
-        var otlp = configuration["OpenTelemetry:OtlpEndpoint"] is { Length: > 0 } endpoint ? StartSettings.Parse("OpenTelemetry:OtlpEndpoint", endpoint, text => new Uri(text)) : null;
-        var consoleTraces = StartSettings.Value<bool>(configuration, "OpenTelemetry:ConsoleTraces");
+        var otlp = configuration[OtlpEndpointSetting] is { Length: > 0 } endpoint ? StartSettings.Parse(OtlpEndpointSetting, endpoint, text => new Uri(text)) : null;
+        var consoleTraces = StartSettings.Value<bool>(configuration, ConsoleTracesSetting);
         var telemetry = services.AddOpenTelemetry()
             .WithMetrics(metrics =>
             {
