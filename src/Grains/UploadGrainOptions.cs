@@ -66,9 +66,13 @@ public sealed class UploadGrainOptions
     /// upload is created and ends. For a reminder service whose reminders die with its process anyway
     /// (the embedded one), where it loses nothing: an upload that finishes within one activation then
     /// never calls the reminder service. A cluster's reminders outlive a silo, so there the reminder is
-    /// registered at creation, and an upload abandoned as its silo died still expires.
+    /// registered at creation, and an upload abandoned as its silo died still expires. So it is the
+    /// host's choice (<see cref="RemindOnlyAsGrainsLeave"/>), not a setting.
     /// </summary>
-    public bool RemindOnlyWhenIdle { get; set; }
+    public bool RemindOnlyWhenIdle { get; private set; }
+
+    /// <summary>For a host whose reminder service keeps nothing past its process: see <see cref="RemindOnlyWhenIdle"/>.</summary>
+    public void RemindOnlyAsGrainsLeave() => RemindOnlyWhenIdle = true;
 
     /// <summary>How quickly the reported speed follows changes; shorter is jumpier.</summary>
     public TimeSpan SpeedSmoothing { get; set; } = TimeSpan.FromSeconds(2);

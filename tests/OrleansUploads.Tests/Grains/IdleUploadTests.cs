@@ -28,7 +28,7 @@ public sealed class IdleUploadTests : IAsyncLifetime
             {
                 options.IdleLifetime = TimeSpan.FromSeconds(2);
                 // As the embedded silo has it, whose in-memory reminders die with the process.
-                options.RemindOnlyWhenIdle = true;
+                options.RemindOnlyAsGrainsLeave();
                 options.ExpireAfter = LongerThanATimer;
                 options.ForgetEndedAfter = LongerThanATimer;
             });
