@@ -4,12 +4,12 @@ using OrleansUploads.Cluster;
 await HostExit.RunAsync(async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
+    builder.WarnOfUnreadSettings();
     builder.AddUploads();
     await builder.Configuration.CheckClusterRedisAsync();
 
     await using var app = builder.Build();
     app.MapUploads();
-    app.WarnOfUnreadSettings();
     await app.Services.CheckUploadStoreAsync();
     await app.RunListeningAsync();
 });

@@ -14,10 +14,12 @@ public sealed partial class UnreadSettingsTests
     [Fact]
     public async Task A_misspelt_setting_and_a_list_given_one_value_are_named_in_warnings_and_the_defaults_stay_in_force()
     {
-        // Beside them, settings that are read: a list's item, a library's options, a single setting.
+        // Beside them, settings that are read: a list's item, a library's options, a single setting, and
+        // a list left blank (an empty variable of a template), which means its default.
         await using var service = await UploadService.StartAsync(
             "--Uploads:MaxSizeByte=5", "--Uploads:Validation:AllowedContentTypes=image/png",
-            "--Limits:AllowedOrigins:0=http://127.0.0.1:1", "--Cluster:Membership:ProbeTimeout=00:00:05", "--OpenTelemetry:ConsoleTraces=false");
+            "--Limits:AllowedOrigins:0=http://127.0.0.1:1", "--Cluster:Membership:ProbeTimeout=00:00:05", "--OpenTelemetry:ConsoleTraces=false",
+            "--Uploads:Webhooks:Urls=");
         using var client = service.CreateClient();
 
         // Neither a size limit of 5 bytes nor images only.
@@ -31,7 +33,19 @@ public sealed partial class UnreadSettingsTests
     }
 
     [Fact]
-    public async Task Every_setting_the_readme_lists_is_one_the_service_reads()
+    public async Task A_misspelt_setting_is_named_before_the_refusal_it_causes()
+    {
+        var refused = await Record.ExceptionAsync(async () => await (await UploadService.StartAsync(
+            "--Storage:Kind=azure", "--Storage:Azure:ConectionString=UseDevelopmentStorage=true")).DisposeAsync());
+
+        var output = Assert.IsType<InvalidOperationException>(refused).Message;
+        var named = output.IndexOf("Storage:Azure:ConectionString is no setting of this service", StringComparison.Ordinal);
+        var refusal = output.IndexOf("Storage:Kind is azure, but Storage:Azure:ConnectionString is not set.", StringComparison.Ordinal);
+        Assert.InRange(named, 0, refusal);
+    }
+
+    [Fact]
+    public async Task The_readme_lists_every_setting_the_service_reads_and_no_other()
     {
         var readme = await File.ReadAllTextAsync(Path.Combine(RepositoryPaths.Root, "README.md"));
         var listed = new List<string>();
@@ -53,6 +67,10 @@ public sealed partial class UnreadSettingsTests
         Assert.Contains("Cluster:Reminders:MinimumReminderPeriod", listed);
         // The README lists a list by its name; its items are what is read.
         Assert.All(UnreadSettings.In(configuration), unread => Assert.True(unread.IsList, $"{unread.Key} is listed but not read"));
+        // Orleans' own options under Cluster: are left to its documentation (the README's Cluster:Membership:* and so on).
+        var unlisted = UnreadSettings.Known.Where(key => !key.StartsWith("Cluster:", StringComparison.OrdinalIgnoreCase) || key.Count(c => c == ':') == 1)
+            .Where(key => !listed.Contains(key, StringComparer.OrdinalIgnoreCase));
+        Assert.Empty(unlisted);
     }
 
     // A setting under one of the service's sections, or the rest of one after a first (`:Secret`); not `Cluster:*`.
