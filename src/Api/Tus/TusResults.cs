@@ -28,7 +28,7 @@ public static class TusResults
             ChunkResult.NotWritable => Problem(StatusCodes.Status403Forbidden, "A final upload takes no bytes of its own: send them to its partial uploads."),
             ChunkResult.LengthMismatch => Problem(StatusCodes.Status400BadRequest,
                 outcome.Status?.TotalBytes is { } total ? $"Upload-Length is {total} already and cannot change." : "Upload-Length cannot be less than the bytes already stored."),
-            ChunkResult.Superseded => Problem(StatusCodes.Status409Conflict, "A newer request for this upload took over; what this one stored is kept."),
+            ChunkResult.Superseded => Problem(StatusCodes.Status409Conflict, "This request lost its hold on the upload: another request took it over, or the upload moved to another server. What this one stored is kept; HEAD for the offset and resume."),
             ChunkResult.Cancelled => Problem(StatusCodes.Status410Gone, "The upload was cancelled."),
             // 408, not 400: the client did nothing wrong and should resume from Upload-Offset.
             ChunkResult.TooSlow => Problem(StatusCodes.Status408RequestTimeout, "The body arrived too slowly and was cut; what arrived is kept, resume from Upload-Offset."),

@@ -48,6 +48,8 @@ public sealed class DrainTests(ITestOutputHelper output)
             Assert.Equal((2 * Part).ToString(), headers["upload-offset"]);
             await leaving.Exited.WaitAsync(Patience);
             Assert.Equal(0, leaving.ExitCode);
+            // A drain is how an instance is meant to leave: nothing of it is logged as an error.
+            Assert.DoesNotContain("fail: ", leaving.Output);
 
             await FinishThroughAsync(second, location, file);
         });
