@@ -4,7 +4,7 @@ using OrleansUploads.Cluster;
 await HostExit.RunAsync(async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
-    builder.WarnOfUnreadSettings();
+    builder.WarnOfUnreadSettings(ApiSettings.Read);
     builder.AddUploads();
     await builder.Configuration.CheckClusterRedisAsync();
 

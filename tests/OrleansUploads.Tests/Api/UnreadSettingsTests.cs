@@ -66,9 +66,9 @@ public sealed partial class UnreadSettingsTests
         Assert.Contains("Uploads:Webhooks:Secret", listed);
         Assert.Contains("Cluster:Reminders:MinimumReminderPeriod", listed);
         // The README lists a list by its name; its items are what is read.
-        Assert.All(UnreadSettings.In(configuration), unread => Assert.True(unread.IsList, $"{unread.Key} is listed but not read"));
+        Assert.All(ApiSettings.Read.UnreadIn(configuration), unread => Assert.True(unread.IsList, $"{unread.Key} is listed but not read"));
         // Orleans' own options under Cluster: are left to its documentation (the README's Cluster:Membership:* and so on).
-        var unlisted = UnreadSettings.Known.Where(key => !key.StartsWith("Cluster:", StringComparison.OrdinalIgnoreCase) || key.Count(c => c == ':') == 1)
+        var unlisted = ApiSettings.Read.Known.Where(key => !key.StartsWith("Cluster:", StringComparison.OrdinalIgnoreCase) || key.Count(c => c == ':') == 1)
             .Where(key => !listed.Contains(key, StringComparer.OrdinalIgnoreCase));
         Assert.Empty(unlisted);
     }
