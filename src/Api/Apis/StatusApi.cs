@@ -62,7 +62,7 @@ public static class StatusApi
     /// the framework's empty 400.</remarks>
     private static async Task<IResult> ListAsync(string? state, string? after, string? limit, HttpContext context, [AsParameters] UploadServices services)
     {
-        if (state is not (null or "active"))
+        if (state is not null && !string.Equals(state, "active", StringComparison.OrdinalIgnoreCase))
         {
             return TusResults.Problem(StatusCodes.Status400BadRequest, "Only state=active can be listed.");
         }
@@ -70,7 +70,7 @@ public static class StatusApi
         var size = DefaultPage;
         if (!string.IsNullOrEmpty(limit) && !(int.TryParse(limit, NumberStyles.Integer, CultureInfo.InvariantCulture, out size) && size is >= MinPage and <= MaxPage))
         {
-            return TusResults.Problem(StatusCodes.Status400BadRequest, $"limit must be from {MinPage} to {MaxPage}.");
+            return TusResults.Problem(StatusCodes.Status400BadRequest, $"limit must be a whole number from {MinPage} to {MaxPage}.");
         }
 
         if (after is not null && !UploadId.IsValid(after))

@@ -100,7 +100,7 @@ public abstract partial class StatusTests(StoreServiceFixture fixture)
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Contains("limit must be from 1 to", await response.Content.ReadAsStringAsync());
+        Assert.Contains("limit must be a whole number from 1 to 1000.", await response.Content.ReadAsStringAsync());
     }
 
     [GeneratedRegex("^<(?<url>[^>]+)>; rel=\"next\"$")]
