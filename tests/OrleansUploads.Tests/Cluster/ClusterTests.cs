@@ -8,8 +8,11 @@ using static OrleansUploads.Tests.Infrastructure.TusRequests;
 namespace OrleansUploads.Tests.Cluster;
 
 /// <summary>Three silos joined through Redis behind two API instances, with processes killed and added mid-upload.</summary>
+[Collection(Name)]
 public sealed class ClusterTests : IAsyncLifetime, IDisposable
 {
+    public const string Name = "cluster, alone";
+
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly string _folder = Directory.CreateTempSubdirectory("cluster-files-").FullName;
     private UploadCluster? _cluster;
@@ -271,3 +274,10 @@ public sealed class ClusterTests : IAsyncLifetime, IDisposable
         Assert.True(events.Zip(events.Skip(1)).All(pair => pair.First.Status.BytesReceived <= pair.Second.Status.BytesReceived),
             string.Join(", ", events.Select(e => $"{e.Event}:{e.Status.BytesReceived}")));
 }
+
+/// <summary>
+/// Runs <see cref="ClusterTests"/> alone, after the classes that run side by side: each of its tests starts
+/// six processes, and beside other classes on two cores it took half as long again (and so did they).
+/// </summary>
+[CollectionDefinition(ClusterTests.Name, DisableParallelization = true)]
+public sealed class ClusterTestsAlone;
