@@ -10,11 +10,11 @@ namespace OrleansUploads.Testing;
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    private const string RecompilationDelaySetting = "DOTNET_TC_CallCountingDelayMs";
+
     private readonly Process _process;
 
     private bool _disposed;
-
-    private const string RecompilationDelaySetting = "DOTNET_TC_CallCountingDelayMs";
 
     private ChildProcess(Process process) => _process = process;
 
