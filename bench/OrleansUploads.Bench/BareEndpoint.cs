@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using OrleansUploads.Api.Storage;
 
 namespace OrleansUploads.Bench;
 
@@ -9,6 +10,9 @@ namespace OrleansUploads.Bench;
 /// no stream in between), one write in flight while the next fills. The file reaches the disk itself
 /// before the answer, as the service's bytes do before it reports an offset: flushes run in the
 /// background every <see cref="FlushEvery"/> bytes, so the one at the end has little left to write.
+/// Every flush runs on the service's own sync threads (<see cref="DiskSyncThreads"/>): a flush on the
+/// thread pool holds a pool thread while the disk works, and at a thousand uploads at once that left the
+/// processors idle while requests waited.
 /// </summary>
 public static class BareEndpoint
 {
@@ -44,7 +48,7 @@ public static class BareEndpoint
         using var file = File.OpenHandle(Path.Combine(folder, Guid.NewGuid().ToString("N")), FileMode.CreateNew, FileAccess.Write);
         var flushing = await CopyAsync(request.BodyReader, file, writeSize, hash);
         await flushing;
-        RandomAccess.FlushToDisk(file);
+        await DiskSyncThreads.RunAsync(() => RandomAccess.FlushToDisk(file));
         return Results.NoContent();
     }
 
@@ -80,7 +84,7 @@ public static class BareEndpoint
                             if (offset - flushedTo >= FlushEvery && flushing.IsCompleted)
                             {
                                 flushedTo = offset;
-                                flushing = Task.Run(() => RandomAccess.FlushToDisk(file));
+                                flushing = DiskSyncThreads.RunAsync(() => RandomAccess.FlushToDisk(file));
                             }
                         }
                     }

@@ -53,7 +53,9 @@ public static class ThousandAtOnceScenario
             {
                 var side = sides[(round + step) % sides.Length];
                 var cpuBefore = side.Server.CpuSeconds;
+                var idle = new MachineIdle();
                 side.Rates.Add(MegabytesPerSecond(count * size, await side.RoundAsync(count)));
+                side.Idle.Add(idle.Share() * 100);
                 side.CpuPerUpload.Add((side.Server.CpuSeconds - cpuBefore) * 1000 / count);
                 SingleUploadScenario.Clear(side.Server);
             }
@@ -65,8 +67,8 @@ public static class ThousandAtOnceScenario
         var bareRate = Math.Max(Median(sides[0].Rates), Median(sides[1].Rates));
         foreach (var side in sides)
         {
-            report.Add(new(scenario, $"{side.Name}: aggregate (median), per upload p50 / p99, server CPU per upload, failed",
-                $"{Number(Median(side.Rates), "MB/s")}, {Number(Median(side.Durations), "ms")} / {Number(Percentile(side.Durations, 99), "ms")}, {Number(Median(side.CpuPerUpload), "ms")}, {side.Errors}",
+            report.Add(new(scenario, $"{side.Name}: aggregate (median), per upload p50 / p99, server CPU per upload, machine idle, failed",
+                $"{Number(Median(side.Rates), "MB/s")}, {Number(Median(side.Durations), "ms")} / {Number(Percentile(side.Durations, 99), "ms")}, {Number(Median(side.CpuPerUpload), "ms")}, {Number(Median(side.Idle), "%")}, {side.Errors}",
                 "0 failed", side.Errors == 0));
         }
 
@@ -90,6 +92,9 @@ public static class ThousandAtOnceScenario
         public List<double> Rates { get; } = [];
 
         public List<double> CpuPerUpload { get; } = [];
+
+        /// <summary>Percent of the machine's processor time unused during each round.</summary>
+        public List<double> Idle { get; } = [];
 
         public List<double> Durations { get; private set; } = [];
 

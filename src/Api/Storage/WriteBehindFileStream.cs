@@ -121,8 +121,8 @@ internal sealed class WriteBehindFileStream(SafeFileHandle file, long position, 
 
     public override long Length => _position + _filled;
 
-    /// <summary>fsync blocks its thread for as long as the disk takes; this keeps it off the request's.</summary>
-    private Task SyncBesideAsync(long upTo) => Task.Run(() => SyncUpTo(upTo), CancellationToken.None);
+    /// <summary>fsync blocks its thread for as long as the disk takes; this keeps it off the request's and the pool's.</summary>
+    private Task SyncBesideAsync(long upTo) => DiskSyncThreads.RunAsync(() => SyncUpTo(upTo));
 
     private void SyncUpTo(long upTo)
     {
